@@ -1,0 +1,210 @@
+//===- NNLayerOps.td - layer-level nn ops ------------------*- tablegen -*-===//
+//
+// Convolution, matrix products, normalizations, pooling, softmax and
+// reductions: the ops that carry most of a model's FLOPs and that fusion,
+// quantization and sparsity act on.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_DIALECTS_NN_NNLAYEROPS_TD
+#define KILN_DIALECTS_NN_NNLAYEROPS_TD
+
+include "dialects/nn/NNBase.td"
+
+def NN_Conv2DOp : NN_InferredOp<"conv2d"> {
+  let summary = "2-D convolution, NCHW input and OIHW weights";
+  let description = [{
+    `input` is `N x C x H x W`, `weight` is `O x C/groups x kH x kW`, the
+    optional `bias` is `O`. `pads` is `[top, left, bottom, right]`. The output
+    is `N x O x H' x W'` with
+    `H' = floor((H + top + bottom - dilation_h * (kH - 1) - 1) / stride_h) + 1`.
+    `N` (and `H`, `W`) may be dynamic.
+
+    ```mlir
+    %y = nn.conv2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 3, 3, 3, 3>}
+        : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>, tensor<64xf32>)
+        -> tensor<1x64x112x112xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
+      Optional<NN_FloatTensor>:$bias,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<I64Attr, "1">:$groups);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def NN_MatmulOp : NN_InferredOp<"matmul"> {
+  let summary = "matrix product with NumPy `matmul` semantics";
+  let description = [{
+    Exactly `numpy.matmul` (and ONNX `MatMul`, `torch.matmul`): 1-D operands
+    are promoted to a row (lhs) or column (rhs) vector and the promoted
+    dimension is dropped from the result; dimensions before the last two
+    broadcast.
+
+    ```mlir
+    %y = nn.matmul %a, %b : (tensor<64x784xf32>, tensor<784x512xf32>) -> tensor<64x512xf32>
+    ```
+  }];
+  let arguments = (ins NN_NumericTensor:$lhs, NN_NumericTensor:$rhs);
+  let results = (outs NN_NumericTensor:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_BatchMatmulOp : NN_InferredOp<"batch_matmul"> {
+  let summary = "batched matrix product with broadcast batch dimensions";
+  let description = [{
+    `lhs` is `B... x M x K`, `rhs` is `B'... x K x N`, both of rank >= 3 and of
+    equal rank; batch dimensions broadcast (each pair equal or one of them 1).
+    The explicit form of `nn.matmul` that later passes tile directly.
+  }];
+  let arguments = (ins NN_NumericTensor:$lhs, NN_NumericTensor:$rhs);
+  let results = (outs NN_NumericTensor:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_GemmOp : NN_InferredOp<"gemm"> {
+  let summary = "general matrix multiply, alpha * op(A) * op(B) + beta * C";
+  let description = [{
+    ONNX `Gemm`: `A` and `B` are 2-D, optionally transposed by `trans_a` /
+    `trans_b`; the optional `C` broadcasts to `M x N`.
+  }];
+  let arguments = (ins NN_FloatTensor:$a, NN_FloatTensor:$b,
+      Optional<NN_FloatTensor>:$c,
+      DefaultValuedAttr<F64Attr, "1.0">:$alpha,
+      DefaultValuedAttr<F64Attr, "1.0">:$beta,
+      DefaultValuedAttr<BoolAttr, "false">:$trans_a,
+      DefaultValuedAttr<BoolAttr, "false">:$trans_b);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def NN_LinearOp : NN_InferredOp<"linear"> {
+  let summary = "fully connected layer, input * weight^T + bias";
+  let description = [{
+    `torch.nn.functional.linear`: `input` is `... x K`, `weight` is `N x K`,
+    the optional `bias` is `N`; the result is `... x N`.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
+                       Optional<NN_FloatTensor>:$bias);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def NN_SoftmaxOp : NN_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "softmax along one axis";
+  let description = "`exp(x - max) / sum(exp(x - max))` along `axis` (0 <= axis < rank).";
+  let arguments = (ins NN_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def NN_LayerNormOp : NN_InferredOp<"layer_norm", [AttrSizedOperandSegments]> {
+  let summary = "layer normalization over the trailing dimensions";
+  let description = [{
+    Normalizes over dimensions `[axis, rank)` to zero mean and unit variance
+    (biased variance, `epsilon` added), then applies the optional `scale` and
+    `bias`, whose shape is the normalized dimensions.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, Optional<NN_FloatTensor>:$scale,
+      Optional<NN_FloatTensor>:$bias, I64Attr:$axis,
+      DefaultValuedAttr<F64Attr, "1e-5">:$epsilon);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input (`scale` $scale^)? (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def NN_BatchNormOp : NN_InferredOp<"batch_norm"> {
+  let summary = "batch normalization in inference mode";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * scale + bias` per channel; `input` is
+    `N x C x ...` and the four parameters are `C`.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$scale,
+      NN_FloatTensor:$bias, NN_FloatTensor:$mean, NN_FloatTensor:$variance,
+      DefaultValuedAttr<F64Attr, "1e-5">:$epsilon);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+class NN_Pool2DOp<string mnemonic> : NN_InferredOp<mnemonic> {
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_MaxPool2DOp : NN_Pool2DOp<"max_pool2d"> {
+  let summary = "2-D max pooling over NCHW";
+  let description = [{
+    Window `kernel_shape`, with `strides`, `dilations` and `pads`
+    (`[top, left, bottom, right]`, padded positions never win). With
+    `ceil_mode` the output size rounds up, but a window never starts in the
+    bottom/right padding.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, DenseI64ArrayAttr:$kernel_shape,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+}
+
+def NN_AvgPool2DOp : NN_Pool2DOp<"avg_pool2d"> {
+  let summary = "2-D average pooling over NCHW";
+  let description = [{
+    Window `kernel_shape` with `strides` and `pads` (`[top, left, bottom,
+    right]`). Padded positions count in the divisor only with
+    `count_include_pad`. `ceil_mode` as for `nn.max_pool2d`.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, DenseI64ArrayAttr:$kernel_shape,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+      DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+}
+
+def NN_GlobalAvgPoolOp : NN_InferredOp<"global_avg_pool"> {
+  let summary = "mean over all spatial dimensions";
+  let description = "`N x C x D1 x ... x Dk` to `N x C x 1 x ... x 1` (rank >= 3).";
+  let arguments = (ins NN_FloatTensor:$input);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+class NN_ReduceOp<string mnemonic, Type tensorType> : NN_InferredOp<mnemonic> {
+  let description = [{
+    Reduces the listed `axes` (sorted, unique, each in `[0, rank)`); with
+    `keepdims` the reduced dimensions stay as 1. An empty `axes` list is the
+    identity and folds away.
+  }];
+  let arguments = (ins tensorType:$input, DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims);
+  let results = (outs tensorType:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def NN_ReduceSumOp : NN_ReduceOp<"reduce_sum", NN_NumericTensor> {
+  let summary = "sum over axes";
+}
+def NN_ReduceMeanOp : NN_ReduceOp<"reduce_mean", NN_FloatTensor> {
+  let summary = "arithmetic mean over axes";
+}
+def NN_ReduceMaxOp : NN_ReduceOp<"reduce_max", NN_NumericTensor> {
+  let summary = "maximum over axes";
+}
+
+#endif // KILN_DIALECTS_NN_NNLAYEROPS_TD

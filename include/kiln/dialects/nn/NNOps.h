@@ -1,0 +1,35 @@
+//===- NNOps.h - nn dialect operations --------------------------*- C++ -*-===//
+//
+// Declares the nn ops generated from ODS, plus the shared helpers their
+// generated code calls.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_DIALECTS_NN_NNOPS_H
+#define KILN_DIALECTS_NN_NNOPS_H
+
+#include "kiln/dialects/nn/NNDialect.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace kiln::nn {
+/// Infers the result type of a broadcasting binary op: the broadcast shape of
+/// both operands with their (shared) element type. Reports through `loc`.
+llvm::LogicalResult
+inferBroadcastBinaryType(std::optional<mlir::Location> loc, mlir::Type lhs,
+                         mlir::Type rhs,
+                         llvm::SmallVectorImpl<mlir::Type> &inferred);
+} // namespace kiln::nn
+
+#define GET_OP_CLASSES
+#include "dialects/nn/NNOps.h.inc"
+
+#endif // KILN_DIALECTS_NN_NNOPS_H

@@ -1,0 +1,25 @@
+# lit configuration for Kiln's tests: which files are tests, and the tool
+# substitutions they use (%kiln_libs for plugins, %kiln_src for examples).
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "Kiln"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kiln_obj_root, "test")
+# Folders that hold inputs or sources rather than lit tests.
+config.excludes = ["CMakeLists.txt", "lib", "unittests", "Inputs"]
+
+config.substitutions.append(("%kiln_libs", config.kiln_libs_dir))
+config.substitutions.append(("%kiln_src", config.kiln_src_root))
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.add_tool_substitutions(
+    [ToolSubst("kiln-opt", unresolved="fatal"),
+     ToolSubst("kiln-translate", unresolved="fatal")],
+    [config.kiln_tools_dir, config.llvm_tools_dir])
