@@ -16,6 +16,9 @@ config.excludes = ["CMakeLists.txt", "lib", "unittests", "Inputs"]
 
 config.substitutions.append(("%kiln_libs", config.kiln_libs_dir))
 config.substitutions.append(("%kiln_src", config.kiln_src_root))
+# Debian's interpreter, which sees python3-torch/onnx/numpy (the first
+# python3 on PATH may be another one).
+config.substitutions.append(("%debian_python", "/usr/bin/python3"))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

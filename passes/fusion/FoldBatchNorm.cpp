@@ -66,20 +66,21 @@ std::optional<FloatConstant> readFloatConstant(Value value) {
 }
 
 /// Builds an `nn.constant` of `type` holding `values`, as a dense_resource
-/// blob named after `resourceName` when given, otherwise as dense elements.
+/// blob named `blobName` when given (MLIR uniquifies the name), otherwise as
+/// dense elements.
 Value createFloatConstant(PatternRewriter &rewriter, Location loc,
                           RankedTensorType type, ArrayRef<double> values,
-                          const std::optional<std::string> &resourceName) {
+                          const std::optional<std::string> &blobName) {
   auto floatType = cast<FloatType>(type.getElementType());
   ElementsAttr attr;
-  if (resourceName && floatType.isF32()) {
+  if (blobName && floatType.isF32()) {
     SmallVector<float> narrowed(values.begin(), values.end());
     attr = cast<ElementsAttr>(DenseF32ResourceElementsAttr::get(
-        type, *resourceName + "_bn_folded",
+        type, *blobName,
         HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef(narrowed))));
-  } else if (resourceName && floatType.isF64()) {
+  } else if (blobName && floatType.isF64()) {
     attr = cast<ElementsAttr>(DenseF64ResourceElementsAttr::get(
-        type, *resourceName + "_bn_folded",
+        type, *blobName,
         HeapAsmResourceBlob::allocateAndCopyInferAlign(values)));
   } else {
     SmallVector<APFloat> elements;
@@ -140,15 +141,20 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
       newBias[o] = (oldBias - mean->values[o]) * factor + shift->values[o];
     }
 
+    // Folded blobs are named after the weight they came from.
+    std::optional<std::string> weightBlob, biasBlob;
+    if (weight->resourceName) {
+      weightBlob = *weight->resourceName + "_bn_folded";
+      biasBlob = *weight->resourceName + "_bias_bn_folded";
+    }
     Location loc = norm.getLoc();
     Value newWeight =
         createFloatConstant(rewriter, conv.getWeight().getLoc(), weightType,
-                            weight->values, weight->resourceName);
+                            weight->values, weightBlob);
     auto biasType =
         RankedTensorType::get({channels}, weightType.getElementType());
     Value newBiasValue =
-        createFloatConstant(rewriter, loc, biasType, newBias,
-                            bias ? bias->resourceName : weight->resourceName);
+        createFloatConstant(rewriter, loc, biasType, newBias, biasBlob);
     auto folded = Conv2DOp::create(
         rewriter, rewriter.getFusedLoc({conv.getLoc(), loc}), conv.getType(),
         conv.getInput(), newWeight, newBiasValue, conv.getStridesAttr(),
