@@ -15,9 +15,46 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Tools/Plugins/PassPlugin.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/WithColor.h"
+
+/// Checks every `--load-pass-plugin` argument before MlirOptMain sees it:
+/// upstream reports an unloadable plugin but carries on and exits 0, which
+/// would hide a typo in a build script. Returns false after printing one
+/// error line for the first plugin that cannot be loaded.
+static bool checkPassPlugins(int argc, char **argv) {
+  const llvm::StringRef flag = "--load-pass-plugin";
+  const llvm::StringRef flagWithValue = "--load-pass-plugin=";
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = argv[i];
+    if (arg.starts_with("-load-pass-plugin"))
+      arg = arg.drop_front(); // accept the single-dash spelling too
+    if (!arg.starts_with(flag))
+      continue;
+    llvm::StringRef path;
+    if (arg.consume_front(flagWithValue))
+      path = arg;
+    else if (arg == flag && i + 1 < argc)
+      path = argv[++i];
+    else
+      continue;
+    auto plugin = mlir::PassPlugin::load(path.str());
+    if (!plugin) {
+      llvm::WithColor::error(llvm::errs(), "kiln-opt")
+          << "cannot load pass plugin '" << path
+          << "': " << llvm::toString(plugin.takeError()) << "\n";
+      return false;
+    }
+  }
+  return true;
+}
 
 int main(int argc, char **argv) {
+  if (!checkPassPlugins(argc, argv))
+    return 1;
+
   mlir::registerAllPasses();
   kiln::registerAllPasses();
 
