@@ -133,7 +133,7 @@ def NN_GeluOp : NN_UnaryOp<"gelu", NN_FloatTensor> {
   let summary = "Gaussian error linear unit";
   let description = [{
     `x * Phi(x)` with the exact erf form, or the tanh approximation when
-    `approximate = #nn<gelu_approximation tanh>`.
+    `approximate = #nn.gelu_approximation<tanh>`.
   }];
   let arguments = (ins NN_FloatTensor:$input,
       DefaultValuedAttr<NN_GeluApproximationAttr,

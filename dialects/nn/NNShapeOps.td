@@ -106,7 +106,8 @@ def NN_PadOp : NN_InferredOp<"pad"> {
   let summary = "pad each dimension at both ends";
   let description = [{
     `pads` holds the begin padding of every dimension, then the end padding
-    (ONNX order), all non-negative. `mode` is `constant` (fill with `value`),
+    (ONNX order), all non-negative. `mode` (spelled `#nn.pad_mode<reflect>`)
+    is `constant` (fill with `value`),
     `reflect` (mirror without the edge; pads smaller than the dimension) or
     `edge` (repeat the border element). All-zero padding folds away.
   }];

@@ -12,6 +12,7 @@
 #include "kiln/dialects/nn/ShapeInference.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace kiln::nn;
@@ -29,8 +30,10 @@ RankedTensorType rankedType(Type type) {
   return dyn_cast_if_present<RankedTensorType>(type);
 }
 
-/// Prints a shape as `2x?x3` for diagnostics.
+/// Prints a shape as `2x?x3` (or `scalar`) for diagnostics.
 std::string formatShape(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
   std::string text;
   llvm::raw_string_ostream os(text);
   llvm::interleave(
@@ -58,6 +61,11 @@ LogicalResult checkWindowAttr(OptLoc loc, StringRef name,
       return emitOptionalError(loc, "'", name, "' entries must be >= ", minimum,
                                ", got ", v);
   return success();
+}
+
+/// Returns true when `epsilon` is a number >= 0 (-0.0 included).
+bool isValidEpsilon(const APFloat &epsilon) {
+  return !epsilon.isNaN() && (epsilon.isZero() || !epsilon.isNegative());
 }
 
 /// Checks that `axes` is sorted, unique and within [0, rank).
@@ -107,13 +115,15 @@ LogicalResult inferPool2DType(OptLoc loc, Value input, ArrayRef<int64_t> kernel,
     return failure();
   SmallVector<int64_t> shape(type.getShape().take_front(2));
   for (int i = 0; i < 2; ++i) {
-    int64_t size =
+    std::optional<int64_t> size =
         slidingWindowOutputSize(type.getDimSize(2 + i), kernel[i], strides[i],
                                 dilations[i], pads[i], pads[2 + i], ceilMode);
-    if (size != kDynamicDim && size <= 0)
+    if (!size)
+      return emitOptionalError(loc, "pooling window size overflows int64");
+    if (*size != kDynamicDim && *size <= 0)
       return emitOptionalError(loc, "pooling window does not fit the input ",
                                formatShape(type.getShape()));
-    shape.push_back(size);
+    shape.push_back(*size);
   }
   inferred.push_back(RankedTensorType::get(shape, type.getElementType()));
   return success();
@@ -230,14 +240,19 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
       shape.push_back(kDynamicDim);
       continue;
     }
-    int64_t size =
+    if (kernel < 1)
+      return emitOptionalError(loc, "weight spatial sizes must be >= 1, got ",
+                               formatShape(weight.getShape()));
+    std::optional<int64_t> size =
         slidingWindowOutputSize(input.getDimSize(2 + i), kernel, strides[i],
                                 dilations[i], pads[i], pads[2 + i]);
-    if (size != kDynamicDim && size <= 0)
+    if (!size)
+      return emitOptionalError(loc, "convolution window size overflows int64");
+    if (*size != kDynamicDim && *size <= 0)
       return emitOptionalError(loc, "kernel ", formatShape(weight.getShape()),
                                " does not fit the padded input ",
                                formatShape(input.getShape()));
-    shape.push_back(size);
+    shape.push_back(*size);
   }
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
@@ -299,8 +314,14 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   if (RankedTensorType c = rankedType(adaptor.getC())) {
     if (c.getElementType() != a.getElementType())
       return emitOptionalError(loc, "C element type differs from A's");
+    // C broadcasts one way: each of its dims is 1, equal, or unknown.
     auto broadcast = broadcastShapes(c.getShape(), shape);
-    if (c.getRank() > 2 || !broadcast || *broadcast != shape)
+    bool fits = c.getRank() <= 2 && broadcast &&
+                llvm::all_of(llvm::zip_equal(*broadcast, shape), [](auto pair) {
+                  auto [got, want] = pair;
+                  return want == kDynamicDim || got == want;
+                });
+    if (!fits)
       return emitOptionalError(loc, "C of shape ", formatShape(c.getShape()),
                                " does not broadcast to ", formatShape(shape));
   }
@@ -344,8 +365,8 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   if (axis < 0 || axis >= input.getRank())
     return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
                              input.getRank());
-  if (adaptor.getEpsilon().isNegative())
-    return emitOptionalError(loc, "'epsilon' must be non-negative");
+  if (!isValidEpsilon(adaptor.getEpsilon()))
+    return emitOptionalError(loc, "'epsilon' must be a non-negative number");
   ArrayRef<int64_t> normalized = input.getShape().drop_front(axis);
   for (auto [name, param] :
        {std::pair<StringRef, Value>{"scale", adaptor.getScale()},
@@ -371,8 +392,8 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, OptLoc loc,
     return failure();
   if (input.getRank() < 2)
     return emitOptionalError(loc, "expects an N x C x ... input of rank >= 2");
-  if (adaptor.getEpsilon().isNegative())
-    return emitOptionalError(loc, "'epsilon' must be non-negative");
+  if (!isValidEpsilon(adaptor.getEpsilon()))
+    return emitOptionalError(loc, "'epsilon' must be a non-negative number");
   int64_t channels = input.getDimSize(1);
   for (auto [name, param] :
        {std::pair<StringRef, Value>{"scale", adaptor.getScale()},
@@ -467,10 +488,14 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   if (axis < 0 || axis > input.getRank())
     return emitOptionalError(loc, "axis ", axis, " is out of range [0, ",
                              input.getRank(), "]");
-  int64_t outer = productOfDims(input.getShape().take_front(axis));
-  int64_t inner = productOfDims(input.getShape().drop_front(axis));
+  std::optional<int64_t> outer =
+      productOfDims(input.getShape().take_front(axis));
+  std::optional<int64_t> inner =
+      productOfDims(input.getShape().drop_front(axis));
+  if (!outer || !inner)
+    return emitOptionalError(loc, "flattened size overflows int64");
   inferred.push_back(
-      RankedTensorType::get({outer, inner}, input.getElementType()));
+      RankedTensorType::get({*outer, *inner}, input.getElementType()));
   return success();
 }
 
@@ -483,8 +508,8 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   ArrayRef<int64_t> perm = adaptor.getPerm();
   if (static_cast<int64_t>(perm.size()) != input.getRank() ||
       !isPermutation(perm))
-    return emitOptionalError(loc, "'perm' must be a permutation of 0..",
-                             input.getRank() - 1);
+    return emitOptionalError(loc, "'perm' must be a permutation of the ",
+                             input.getRank(), " input dimensions");
   SmallVector<int64_t> shape;
   for (int64_t p : perm)
     shape.push_back(input.getDimSize(p));
@@ -506,7 +531,7 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, OptLoc loc,
     return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
                              first.getRank());
   SmallVector<int64_t> shape(first.getShape());
-  for (Value input : inputs.drop_front()) {
+  for (auto [index, input] : llvm::enumerate(inputs.drop_front())) {
     RankedTensorType type = rankedType(input);
     if (!type)
       return failure();
@@ -516,17 +541,22 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, OptLoc loc,
     for (int64_t d = 0; d < first.getRank(); ++d) {
       int64_t size = type.getDimSize(d);
       if (d == axis) {
-        shape[d] = (shape[d] == kDynamicDim || size == kDynamicDim)
-                       ? kDynamicDim
-                       : shape[d] + size;
+        std::optional<int64_t> sum = llvm::checkedAdd(shape[d], size);
+        if (shape[d] == kDynamicDim || size == kDynamicDim)
+          shape[d] = kDynamicDim;
+        else if (!sum)
+          return emitOptionalError(loc, "concatenated size overflows int64");
+        else
+          shape[d] = *sum;
         continue;
       }
       if (shape[d] == kDynamicDim)
         shape[d] = size;
       else if (size != kDynamicDim && size != shape[d])
-        return emitOptionalError(
-            loc, "input shapes ", formatShape(first.getShape()), " and ",
-            formatShape(type.getShape()), " differ outside axis ", axis);
+        return emitOptionalError(loc, "input #", index + 1, " has size ", size,
+                                 " in dimension ", d,
+                                 " but earlier inputs have ", shape[d],
+                                 " (only axis ", axis, " may differ)");
     }
   }
   inferred.push_back(RankedTensorType::get(shape, first.getElementType()));
@@ -590,8 +620,17 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, OptLoc loc,
         (pads[d] >= dim || pads[rank + d] >= dim))
       return emitOptionalError(loc, "reflect padding of dimension ", d,
                                " must be smaller than its size ", dim);
-    shape.push_back(dim == kDynamicDim ? kDynamicDim
-                                       : dim + pads[d] + pads[rank + d]);
+    if (dim == kDynamicDim) {
+      shape.push_back(kDynamicDim);
+      continue;
+    }
+    std::optional<int64_t> size = llvm::checkedAdd(dim, pads[d]);
+    if (size)
+      size = llvm::checkedAdd(*size, pads[rank + d]);
+    if (!size)
+      return emitOptionalError(loc, "padded size of dimension ", d,
+                               " overflows int64");
+    shape.push_back(*size);
   }
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();

@@ -17,6 +17,9 @@ using namespace kiln::nn;
 
 LogicalResult ClipOp::verify() {
   FloatAttr low = getMinAttr(), high = getMaxAttr();
+  for (FloatAttr bound : {low, high})
+    if (bound && bound.getValue().isNaN())
+      return emitOpError("bounds must be numbers, got NaN");
   if (low && high && low.getValueAsDouble() > high.getValueAsDouble())
     return emitOpError("'min' (")
            << low.getValueAsDouble() << ") is greater than 'max' ("
@@ -41,11 +44,20 @@ LogicalResult ReshapeOp::verify() {
   if (output.getNumDynamicDims() > 1)
     return emitOpError("result may have at most one dynamic dimension, got ")
            << output.getNumDynamicDims();
-  if (input.hasStaticShape() && output.hasStaticShape() &&
-      input.getNumElements() != output.getNumElements())
+  if (!input.hasStaticShape())
+    return success();
+  // With one dynamic result dimension the static ones must divide the count.
+  int64_t known = 1;
+  for (int64_t dim : output.getShape())
+    if (dim != kDynamicDim)
+      known *= dim;
+  int64_t count = input.getNumElements();
+  bool fits = output.hasStaticShape()
+                  ? known == count
+                  : (known != 0 ? count % known == 0 : count == 0);
+  if (!fits)
     return emitOpError("cannot reshape ")
-           << input.getNumElements() << " elements into "
-           << output.getNumElements();
+           << count << " elements into " << output;
   return success();
 }
 
@@ -57,7 +69,8 @@ static LogicalResult verifyQuantizedType(Operation *op, Type quantized,
   auto type = dyn_cast<quant::QuantizedType>(quantized);
   if (!isa_and_present<quant::UniformQuantizedType,
                        quant::UniformQuantizedPerAxisType>(type))
-    return op->emitOpError("expects a !quant.uniform element type, got ")
+    return op->emitOpError("supports per-tensor and per-axis !quant.uniform "
+                           "element types only, got ")
            << quantized;
   if (type.getExpressedType() != expressed)
     return op->emitOpError("quantized type expresses ")

@@ -6,6 +6,8 @@
 
 #include "kiln/dialects/nn/ShapeInference.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
+
 #include <algorithm>
 #include <cassert>
 
@@ -40,22 +42,34 @@ kiln::nn::broadcastShapes(llvm::ArrayRef<int64_t> lhs,
   return result;
 }
 
-int64_t kiln::nn::slidingWindowOutputSize(int64_t inputSize, int64_t windowSize,
-                                          int64_t stride, int64_t dilation,
-                                          int64_t padBegin, int64_t padEnd,
-                                          bool ceilMode) {
-  assert(stride > 0 && dilation > 0 && "stride and dilation must be positive");
+std::optional<int64_t> kiln::nn::slidingWindowOutputSize(
+    int64_t inputSize, int64_t windowSize, int64_t stride, int64_t dilation,
+    int64_t padBegin, int64_t padEnd, bool ceilMode) {
+  assert(stride > 0 && dilation > 0 && windowSize > 0 && padBegin >= 0 &&
+         padEnd >= 0 && "window attributes must be validated first");
   if (isDynamic(inputSize))
     return kDynamicDim;
-  int64_t span = dilation * (windowSize - 1) + 1;
-  int64_t room = inputSize + padBegin + padEnd - span;
+  // span = dilation * (window - 1) + 1; padded = input + padBegin + padEnd.
+  std::optional<int64_t> span =
+      llvm::checkedMulAdd(dilation, windowSize - 1, int64_t(1));
+  std::optional<int64_t> padded = llvm::checkedAdd(inputSize, padBegin);
+  if (padded)
+    padded = llvm::checkedAdd(*padded, padEnd);
+  if (!span || !padded)
+    return std::nullopt;
+  int64_t room = *padded - *span;
   if (room < 0)
     return 0;
-  int64_t count = (ceilMode ? (room + stride - 1) / stride : room / stride) + 1;
+  // room / stride rounded up without overflowing room + stride - 1.
+  int64_t steps = room / stride + (ceilMode && room % stride != 0 ? 1 : 0);
+  int64_t count = steps + 1;
   // With ceil mode the last window must start inside the input or the begin
   // padding, never entirely in the end padding.
-  if (ceilMode && (count - 1) * stride >= inputSize + padBegin)
-    --count;
+  if (ceilMode) {
+    std::optional<int64_t> lastStart = llvm::checkedMul(steps, stride);
+    if (!lastStart || *lastStart >= inputSize + padBegin)
+      --count;
+  }
   return count;
 }
 
@@ -86,13 +100,13 @@ kiln::nn::matmulShape(llvm::ArrayRef<int64_t> lhs,
   return result;
 }
 
-int64_t kiln::nn::productOfDims(llvm::ArrayRef<int64_t> dims) {
-  int64_t product = 1;
-  for (int64_t dim : dims) {
-    if (isDynamic(dim))
-      return kDynamicDim;
-    product *= dim;
-  }
+std::optional<int64_t> kiln::nn::productOfDims(llvm::ArrayRef<int64_t> dims) {
+  if (llvm::is_contained(dims, kDynamicDim))
+    return kDynamicDim;
+  std::optional<int64_t> product = 1;
+  for (int64_t dim : dims)
+    if (!(product = llvm::checkedMul(*product, dim)))
+      return std::nullopt;
   return product;
 }
 
@@ -108,9 +122,13 @@ bool kiln::nn::isPermutation(llvm::ArrayRef<int64_t> perm) {
 
 int64_t kiln::nn::sliceOutputSize(int64_t start, int64_t end, int64_t step) {
   assert(step != 0 && "slice step must be non-zero");
+  // Bounds are normalized (within [-1, dim]), so the distance cannot
+  // overflow; the step's magnitude may be 2^63, hence unsigned arithmetic.
   int64_t distance = step > 0 ? end - start : start - end;
-  int64_t magnitude = step > 0 ? step : -step;
   if (distance <= 0)
     return 0;
-  return (distance + magnitude - 1) / magnitude;
+  uint64_t magnitude =
+      step > 0 ? static_cast<uint64_t>(step) : 0 - static_cast<uint64_t>(step);
+  return static_cast<int64_t>(
+      (static_cast<uint64_t>(distance) - 1) / magnitude + 1);
 }

@@ -12,6 +12,8 @@
 
 #include "gtest/gtest.h"
 
+#include <limits>
+
 using namespace kiln::nn;
 using Shape = llvm::SmallVector<int64_t>;
 
@@ -53,7 +55,15 @@ TEST(SlidingWindow, CeilModeRoundsUpButNeverStartsInEndPadding) {
 
 TEST(SlidingWindow, ReportsDynamicAndEmptyOutputs) {
   EXPECT_EQ(slidingWindowOutputSize(kDyn, 3, 1, 1, 0, 0), kDyn);
-  EXPECT_LE(slidingWindowOutputSize(2, 5, 1, 1, 0, 0), 0);
+  EXPECT_EQ(slidingWindowOutputSize(2, 5, 1, 1, 0, 0), 0);
+}
+
+TEST(SlidingWindow, ReportsOverflowInsteadOfWrapping) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  EXPECT_FALSE(slidingWindowOutputSize(4, 3, 1, kMax, 0, 0).has_value());
+  EXPECT_FALSE(slidingWindowOutputSize(4, 1, 1, 1, kMax, 1).has_value());
+  // A huge stride is fine: one window.
+  EXPECT_EQ(slidingWindowOutputSize(4, 2, kMax, 1, 0, 0, true), 1);
 }
 
 TEST(MatmulShape, FollowsNumpyForMatricesAndVectors) {
@@ -78,6 +88,7 @@ TEST(ProductOfDims, IsDynamicIfAnyDimIs) {
   EXPECT_EQ(productOfDims({2, 3, 4}), 24);
   EXPECT_EQ(productOfDims({}), 1);
   EXPECT_EQ(productOfDims({2, kDyn}), kDyn);
+  EXPECT_FALSE(productOfDims({int64_t(1) << 32, int64_t(1) << 32}).has_value());
 }
 
 TEST(IsPermutation, AcceptsOnlyPermutations) {
@@ -93,6 +104,9 @@ TEST(SliceOutputSize, CountsForwardAndBackward) {
   EXPECT_EQ(sliceOutputSize(9, -1, -1), 10);
   EXPECT_EQ(sliceOutputSize(9, 0, -4), 3);
   EXPECT_EQ(sliceOutputSize(5, 5, 1), 0);
+  // Extreme steps select one element instead of overflowing.
+  EXPECT_EQ(sliceOutputSize(3, -1, std::numeric_limits<int64_t>::min()), 1);
+  EXPECT_EQ(sliceOutputSize(0, 4, std::numeric_limits<int64_t>::max()), 1);
 }
 
 } // namespace

@@ -33,11 +33,13 @@ broadcastShapes(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);
 /// floor((in + padBegin + padEnd - dilation * (window - 1) - 1) / stride) + 1,
 /// rounded up instead with `ceilMode`, where a window that would start in the
 /// end padding is dropped (PyTorch and ONNX opset 19 agree on this). Returns
-/// kDynamicDim for a dynamic input and a value <= 0 when no window fits.
-int64_t slidingWindowOutputSize(int64_t inputSize, int64_t windowSize,
-                                int64_t stride, int64_t dilation,
-                                int64_t padBegin, int64_t padEnd,
-                                bool ceilMode = false);
+/// kDynamicDim for a dynamic input, 0 when no window fits, and std::nullopt
+/// when the arithmetic overflows int64_t.
+std::optional<int64_t> slidingWindowOutputSize(int64_t inputSize,
+                                               int64_t windowSize,
+                                               int64_t stride, int64_t dilation,
+                                               int64_t padBegin, int64_t padEnd,
+                                               bool ceilMode = false);
 
 /// Returns the result shape of numpy.matmul(lhs, rhs), or std::nullopt when
 /// an operand is 0-D, the contracted sizes differ, or batch dimensions do not
@@ -45,8 +47,9 @@ int64_t slidingWindowOutputSize(int64_t inputSize, int64_t windowSize,
 std::optional<llvm::SmallVector<int64_t>>
 matmulShape(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);
 
-/// Returns the product of `dims`, or kDynamicDim if any of them is dynamic.
-int64_t productOfDims(llvm::ArrayRef<int64_t> dims);
+/// Returns the product of `dims`, kDynamicDim if any of them is dynamic, or
+/// std::nullopt when the product overflows int64_t.
+std::optional<int64_t> productOfDims(llvm::ArrayRef<int64_t> dims);
 
 /// Returns true when `perm` holds each of 0 .. perm.size()-1 exactly once.
 bool isPermutation(llvm::ArrayRef<int64_t> perm);
