@@ -16,25 +16,33 @@
 using namespace mlir;
 using namespace kiln::nn;
 
-/// Returns true when `attr` is a splat of the value `value` (integer or float).
-static bool isSplatOf(Attribute attr, double value) {
+/// The neutral elements the binary folds look for.
+enum class Identity { Zero, One };
+
+/// Returns true when `attr` is a splat of exactly zero (either sign) or one,
+/// compared in the element type's own precision.
+static bool isSplatOf(Attribute attr, Identity identity) {
   auto splat = dyn_cast_if_present<SplatElementsAttr>(attr);
   if (!splat)
     return false;
   Type elementType = splat.getElementType();
-  if (isa<FloatType>(elementType))
-    return splat.getSplatValue<APFloat>().convertToDouble() == value;
+  if (isa<FloatType>(elementType)) {
+    APFloat value = splat.getSplatValue<APFloat>();
+    return identity == Identity::Zero ? value.isZero()
+                                      : value.isExactlyValue(1.0);
+  }
   if (elementType.isSignlessInteger() &&
-      elementType.getIntOrFloatBitWidth() > 1)
-    return splat.getSplatValue<APInt>().getSExtValue() ==
-           static_cast<int64_t>(value);
+      elementType.getIntOrFloatBitWidth() > 1) {
+    APInt value = splat.getSplatValue<APInt>();
+    return identity == Identity::Zero ? value.isZero() : value.isOne();
+  }
   return false;
 }
 
 /// Folds `op(x, c)` to `x` when `c` is a splat of `identity` and broadcasting
 /// leaves `x`'s type unchanged; also `op(c, x)` when `commutative`.
 static Value foldIdentityOperand(Operation *op, ArrayRef<Attribute> operands,
-                                 double identity, bool commutative) {
+                                 Identity identity, bool commutative) {
   Type resultType = op->getResult(0).getType();
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
   if (isSplatOf(operands[1], identity) && lhs.getType() == resultType)
@@ -46,19 +54,23 @@ static Value foldIdentityOperand(Operation *op, ArrayRef<Attribute> operands,
 }
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  return foldIdentityOperand(*this, adaptor.getOperands(), 0.0, true);
+  return foldIdentityOperand(*this, adaptor.getOperands(), Identity::Zero,
+                             true);
 }
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
-  return foldIdentityOperand(*this, adaptor.getOperands(), 0.0, false);
+  return foldIdentityOperand(*this, adaptor.getOperands(), Identity::Zero,
+                             false);
 }
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
-  return foldIdentityOperand(*this, adaptor.getOperands(), 1.0, true);
+  return foldIdentityOperand(*this, adaptor.getOperands(), Identity::One, true);
 }
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
-  return foldIdentityOperand(*this, adaptor.getOperands(), 1.0, false);
+  return foldIdentityOperand(*this, adaptor.getOperands(), Identity::One,
+                             false);
 }
 OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
-  return foldIdentityOperand(*this, adaptor.getOperands(), 1.0, false);
+  return foldIdentityOperand(*this, adaptor.getOperands(), Identity::One,
+                             false);
 }
 
 /// `max(x, x)` and `min(x, x)` are `x`.

@@ -58,10 +58,17 @@ std::optional<int64_t> kiln::nn::slidingWindowOutputSize(
   if (!span || !padded)
     return std::nullopt;
   int64_t room = *padded - *span;
-  if (room < 0)
-    return 0;
-  // room / stride rounded up without overflowing room + stride - 1.
-  int64_t steps = room / stride + (ceilMode && room % stride != 0 ? 1 : 0);
+  int64_t steps;
+  if (room >= 0) {
+    // room / stride, rounded up in ceil mode without overflowing.
+    steps = room / stride + (ceilMode && room % stride != 0 ? 1 : 0);
+  } else {
+    // Only ceil mode fits a window that overhangs the padded input, and only
+    // by less than one stride (PyTorch: floor((room + stride - 1) / stride)).
+    if (!ceilMode || room <= -stride)
+      return 0;
+    steps = 0;
+  }
   int64_t count = steps + 1;
   // With ceil mode the last window must start inside the input or the begin
   // padding, never entirely in the end padding.

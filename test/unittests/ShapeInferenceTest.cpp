@@ -51,6 +51,11 @@ TEST(SlidingWindow, CeilModeRoundsUpButNeverStartsInEndPadding) {
   EXPECT_EQ(slidingWindowOutputSize(6, 3, 2, 1, 0, 0, true), 3);
   // The last window would start at index 5 = input + begin padding: dropped.
   EXPECT_EQ(slidingWindowOutputSize(4, 2, 3, 1, 1, 1, true), 2);
+  // A window overhanging the padded input by less than a stride still counts
+  // in ceil mode (PyTorch: max_pool2d(2x2, kernel 3, stride 2, ceil) -> 1x1).
+  EXPECT_EQ(slidingWindowOutputSize(2, 3, 2, 1, 0, 0, true), 1);
+  EXPECT_EQ(slidingWindowOutputSize(2, 3, 2, 1, 0, 0, false), 0);
+  EXPECT_EQ(slidingWindowOutputSize(2, 5, 2, 1, 0, 0, true), 0);
 }
 
 TEST(SlidingWindow, ReportsDynamicAndEmptyOutputs) {
