@@ -58,7 +58,9 @@ struct HostTensor {
   HostTensor(ElementKind kind, llvm::ArrayRef<int64_t> shape);
 
   int64_t getNumElements() const;
-  template <typename T> T *getData() { return reinterpret_cast<T *>(data.data()); }
+  template <typename T> T *getData() {
+    return reinterpret_cast<T *>(data.data());
+  }
   template <typename T> const T *getData() const {
     return reinterpret_cast<const T *>(data.data());
   }
