@@ -97,12 +97,17 @@ class NN_InferredOp<string mnemonic, list<Trait> traits = []>
 // Elementwise op of one operand whose result has the operand's type.
 class NN_UnaryOp<string mnemonic, Type operandType, list<Trait> traits = []>
     : NN_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType])> {
+  let description = [{
+    Applies the function named in the summary to each element; the result
+    has the operand's type.
+  }];
   let arguments = (ins operandType:$input);
   let results = (outs operandType:$output);
   let assemblyFormat = "$input attr-dict `:` type($output)";
 }
 
-// Elementwise op of two operands with NumPy broadcasting.
+// Elementwise op of two operands with NumPy broadcasting; each op states its
+// function in its own description.
 class NN_BinaryOp<string mnemonic, list<Trait> traits = []>
     : NN_InferredOp<mnemonic, traits> {
   let arguments = (ins NN_NumericTensor:$lhs, NN_NumericTensor:$rhs);
