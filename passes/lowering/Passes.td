@@ -1,0 +1,79 @@
+//===- Passes.td - lowering passes -------------------------*- tablegen -*-===//
+//
+// Passes that lower Kiln's dialects towards code generation.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_PASSES_LOWERING_PASSES_TD
+#define KILN_PASSES_LOWERING_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def NNToLinalgPass : Pass<"nn-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lower nn ops to linalg, tensor, arith and math on tensors";
+  let description = [{
+    A full dialect conversion: every `nn` op is rewritten, and an op (or
+    type) that cannot be lowered fails the pass with an error naming it (for
+    an nn op, `<op>: <reason> not supported by nn-to-linalg`); there is no
+    partial lowering. Result types are the ops' own (the nn verifiers
+    inferred them). Tensors of `quant` element types become tensors of the
+    storage integer type everywhere, function signatures and calls included;
+    `quant.scast` between the two becomes a no-op, and a quantized
+    `dense_resource` constant keeps its blob as storage integers.
+
+    - Elementwise ops become one `linalg.generic` with NumPy broadcasting: a
+      static size-1 dimension is read at index 0, and a dynamic dimension that
+      may be 1 at run time while the result is larger is expanded first inside
+      an `scf.if`. Float max/min propagate NaN (`arith.maximumf/minimumf`),
+      integer division truncates toward zero, float pow is `math.powf` and
+      integer pow `math.ipowi`, and `cast` follows ONNX (float to int
+      truncates, anything to `i1` tests non-zero, `i1` to a number gives 0/1).
+    - `conv2d` pads with `tensor.pad` and becomes `linalg.conv_2d_nchw_fchw`,
+      `linalg.depthwise_conv_2d_nchw_chw` (groups = input = output channels)
+      or `linalg.conv_2d_ngchw_gfchw` (other groups), accumulating into the
+      broadcast bias. `matmul` and `batch_matmul` (NumPy semantics: 1-D
+      promotion, broadcast batch dimensions) become `linalg.dot`, `vecmat`,
+      `matvec` or `matmul` up to rank 2; otherwise lhs-only batch dimensions
+      fold into the rows of a `linalg.matmul`, and broadcast batches are
+      materialized, collapsed into one and fed to `linalg.batch_matmul`.
+      `gemm` and `linear` are `linalg.matmul` with transposing indexing maps,
+      accumulating into the broadcast C (times beta) or bias.
+    - Pools pad explicitly (-inf for max, 0 for average) and add end padding
+      so that the last `ceil_mode` window fits, then use
+      `linalg.pooling_nchw_max/sum`. Average pooling divides by a divisor
+      tensor (a constant for static sizes, index arithmetic otherwise) that
+      counts, per window, the input elements, plus the explicit padding with
+      `count_include_pad`, never the ceil extension.
+    - `softmax` subtracts the maximum before exponentiating; `layer_norm` uses
+      the biased variance; reductions are `linalg.reduce`, with
+      `tensor.expand_shape` restoring `keepdims` dimensions.
+    - Data movement uses `tensor` ops (`collapse_shape`/`expand_shape`,
+      `reshape` when several result sizes are dynamic, `extract_slice`,
+      `pad`, `concat`) and `linalg.transpose`. A slice dimension with a
+      negative step is extracted in increasing order and reversed by a
+      `linalg.generic`; `reflect`/`edge` padding and `gather` (negative
+      indices wrap) are generics that compute source indices.
+    - `quantize` computes `saturate(round_half_even(x / scale) + zero_point)`
+      in the float type (`math.roundeven`, saturation by comparison before
+      the conversion), `dequantize` `(q - zero_point) * scale`, per tensor or
+      per axis.
+    - `nn.fusion` is inlined into its parent block.
+
+    The result runs on CPU through upstream passes, for example
+    `--canonicalize --one-shot-bufferize=bufferize-function-boundaries
+    --convert-linalg-to-loops --convert-math-to-funcs
+    --expand-strided-metadata --lower-affine --convert-scf-to-cf
+    --finalize-memref-to-llvm --convert-math-to-llvm --convert-math-to-libm
+    --convert-arith-to-llvm --convert-cf-to-llvm --convert-func-to-llvm
+    --reconcile-unrealized-casts`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // KILN_PASSES_LOWERING_PASSES_TD
