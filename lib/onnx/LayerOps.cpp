@@ -1,0 +1,335 @@
+//===- LayerOps.cpp - ONNX layer ops to nn --------------------------------===//
+//
+// Converters for the ops that carry a model's FLOPs: Conv (2-D), Gemm,
+// MatMul, BatchNormalization and LayerNormalization in inference form, and
+// Softmax / LogSoftmax. Also the `auto_pad` arithmetic that Conv shares with
+// the pooling converters: ONNX's SAME_UPPER / SAME_LOWER / VALID become
+// explicit per-edge pads, computed from static spatial sizes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OnnxImporter.h"
+
+#include "kiln/dialects/nn/NNOps.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::onnximport;
+
+/// Reads an optional list attribute of `count` entries, or returns
+/// `defaultValue` when the attribute is absent.
+static FailureOr<SmallVector<int64_t>>
+getWindowAttr(NodeContext &ctx, StringRef name, size_t count,
+              ArrayRef<int64_t> defaultValue) {
+  FailureOr<std::optional<SmallVector<int64_t>>> values = ctx.getIntsAttr(name);
+  if (failed(values))
+    return failure();
+  if (!*values)
+    return SmallVector<int64_t>(defaultValue);
+  if ((*values)->size() != count)
+    return ctx.fail("attribute '" + name + "' must have " + Twine(count) +
+                    " entries for a 2-D window, got " +
+                    Twine((*values)->size()));
+  return **values;
+}
+
+FailureOr<SmallVector<int64_t>> kiln::onnximport::getWindowPads(
+    NodeContext &ctx, ArrayRef<int64_t> spatialSizes, ArrayRef<int64_t> kernel,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations) {
+  FailureOr<std::string> autoPad = ctx.getStringAttr("auto_pad", "NOTSET");
+  if (failed(autoPad))
+    return failure();
+  size_t rank = spatialSizes.size();
+  if (*autoPad == "NOTSET")
+    return getWindowAttr(ctx, "pads", 2 * rank,
+                         SmallVector<int64_t>(2 * rank, 0));
+  if (*autoPad == "VALID")
+    return SmallVector<int64_t>(2 * rank, 0);
+  if (*autoPad != "SAME_UPPER" && *autoPad != "SAME_LOWER")
+    return ctx.fail("auto_pad '" + *autoPad + "' is not supported");
+  // SAME: output = ceil(input / stride); the padding that needs is split
+  // evenly, the odd element going to the end (UPPER) or the start (LOWER).
+  SmallVector<int64_t> pads(2 * rank, 0);
+  for (size_t i = 0; i < rank; ++i) {
+    if (ShapedType::isDynamic(spatialSizes[i]) ||
+        ShapedType::isDynamic(kernel[i]))
+      return ctx.fail("auto_pad " + *autoPad +
+                      " needs static spatial and kernel sizes");
+    int64_t input = spatialSizes[i], stride = strides[i];
+    if (stride < 1 || dilations[i] < 1 || kernel[i] < 1)
+      return ctx.fail("strides, dilations and kernel sizes must be >= 1");
+    int64_t output = (input + stride - 1) / stride;
+    int64_t window = (kernel[i] - 1) * dilations[i] + 1;
+    int64_t total =
+        std::max<int64_t>(0, (output - 1) * stride + window - input);
+    int64_t small = total / 2, large = total - small;
+    pads[i] = *autoPad == "SAME_UPPER" ? small : large;
+    pads[rank + i] = *autoPad == "SAME_UPPER" ? large : small;
+  }
+  return pads;
+}
+
+/// Converts Conv over NCHW input and OIHW weights (2-D only).
+static LogicalResult convertConv(NodeContext &ctx) {
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  FailureOr<RankedTensorType> weightType = ctx.getInputType(1);
+  if (failed(weightType))
+    return failure();
+  if (inputType->getRank() != 4 || weightType->getRank() != 4)
+    return ctx.fail("only 2-D convolution is supported (input of rank " +
+                    Twine(inputType->getRank()) + ", weight of rank " +
+                    Twine(weightType->getRank()) + ")");
+  ArrayRef<int64_t> kernel = weightType->getShape().drop_front(2);
+  FailureOr<std::optional<SmallVector<int64_t>>> kernelShape =
+      ctx.getIntsAttr("kernel_shape");
+  if (failed(kernelShape))
+    return failure();
+  if (*kernelShape) {
+    bool matches = (*kernelShape)->size() == 2;
+    for (size_t i = 0; matches && i < 2; ++i)
+      matches =
+          ShapedType::isDynamic(kernel[i]) || kernel[i] == (**kernelShape)[i];
+    if (!matches)
+      return ctx.fail("attribute 'kernel_shape' does not match the weight "
+                      "shape");
+  }
+  FailureOr<SmallVector<int64_t>> strides =
+      getWindowAttr(ctx, "strides", 2, {1, 1});
+  if (failed(strides))
+    return failure();
+  FailureOr<SmallVector<int64_t>> dilations =
+      getWindowAttr(ctx, "dilations", 2, {1, 1});
+  if (failed(dilations))
+    return failure();
+  FailureOr<SmallVector<int64_t>> pads = getWindowPads(
+      ctx, inputType->getShape().drop_front(2), kernel, *strides, *dilations);
+  if (failed(pads))
+    return failure();
+  FailureOr<int64_t> groups = ctx.getIntAttr("group", 1);
+  if (failed(groups))
+    return failure();
+  if (*groups < 1)
+    return ctx.fail("attribute 'group' must be >= 1");
+
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> weight = ctx.getInput(1);
+  if (failed(weight))
+    return failure();
+  Value bias;
+  if (ctx.hasInput(2)) {
+    FailureOr<Value> value = ctx.getInput(2);
+    if (failed(value))
+      return failure();
+    bias = *value;
+  }
+  FailureOr<Value> result = ctx.create<nn::Conv2DOp>(
+      *input, *weight, bias, ArrayRef<int64_t>(*strides),
+      ArrayRef<int64_t>(*pads), ArrayRef<int64_t>(*dilations),
+      static_cast<uint64_t>(*groups));
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts Gemm(A, B, C?) with alpha, beta, transA and transB.
+static LogicalResult convertGemm(NodeContext &ctx) {
+  FailureOr<double> alpha = ctx.getFloatAttr("alpha", 1.0);
+  if (failed(alpha))
+    return failure();
+  FailureOr<double> beta = ctx.getFloatAttr("beta", 1.0);
+  if (failed(beta))
+    return failure();
+  FailureOr<int64_t> transA = ctx.getIntAttr("transA", 0);
+  if (failed(transA))
+    return failure();
+  FailureOr<int64_t> transB = ctx.getIntAttr("transB", 0);
+  if (failed(transB))
+    return failure();
+  FailureOr<Value> a = ctx.getInput(0);
+  if (failed(a))
+    return failure();
+  FailureOr<Value> b = ctx.getInput(1);
+  if (failed(b))
+    return failure();
+  Value c;
+  if (ctx.hasInput(2)) {
+    FailureOr<Value> value = ctx.getInput(2);
+    if (failed(value))
+      return failure();
+    c = *value;
+  }
+  Builder &builder = ctx.getBuilder();
+  FailureOr<Value> result = ctx.create<nn::GemmOp>(
+      *a, *b, c, builder.getF64FloatAttr(*alpha),
+      builder.getF64FloatAttr(*beta), builder.getBoolAttr(*transA != 0),
+      builder.getBoolAttr(*transB != 0));
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts MatMul, which is numpy.matmul as nn.matmul is.
+static LogicalResult convertMatMul(NodeContext &ctx) {
+  FailureOr<Value> lhs = ctx.getInput(0);
+  if (failed(lhs))
+    return failure();
+  FailureOr<Value> rhs = ctx.getInput(1);
+  if (failed(rhs))
+    return failure();
+  FailureOr<Value> result = ctx.create<nn::MatmulOp>(*lhs, *rhs);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts BatchNormalization in inference mode (output Y only).
+static LogicalResult convertBatchNorm(NodeContext &ctx) {
+  if (ctx.getOpset() < 9) {
+    FailureOr<int64_t> spatial = ctx.getIntAttr("spatial", 1);
+    if (failed(spatial))
+      return failure();
+    if (*spatial != 1)
+      return ctx.fail("spatial=0 (per-element statistics) is not supported");
+  }
+  FailureOr<int64_t> training = ctx.getIntAttr("training_mode", 0);
+  if (failed(training))
+    return failure();
+  if (*training != 0)
+    return ctx.fail("training_mode=1 is not supported (inference only)");
+  if (failed(ctx.checkOutputsUnused(
+          1, "only inference mode (output Y alone) is supported")))
+    return failure();
+  FailureOr<double> epsilon = ctx.getFloatAttr("epsilon", 1e-5);
+  if (failed(epsilon))
+    return failure();
+  SmallVector<Value, 5> operands;
+  for (unsigned i = 0; i < 5; ++i) {
+    FailureOr<Value> operand = ctx.getInput(i);
+    if (failed(operand))
+      return failure();
+    operands.push_back(*operand);
+  }
+  FailureOr<Value> result = ctx.create<nn::BatchNormOp>(
+      operands[0], operands[1], operands[2], operands[3], operands[4],
+      ctx.getBuilder().getF64FloatAttr(*epsilon));
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts LayerNormalization (opset 17). nn.layer_norm wants scale and bias
+/// of exactly the normalized shape; ONNX only needs them to broadcast to it,
+/// so other shapes are applied after the normalization with nn.mul / nn.add.
+static LogicalResult convertLayerNorm(NodeContext &ctx) {
+  if (failed(ctx.checkOutputsUnused(
+          1, "the Mean and InvStdDev outputs are not supported")))
+    return failure();
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  FailureOr<int64_t> axisAttr = ctx.getIntAttr("axis", -1);
+  if (failed(axisAttr))
+    return failure();
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisAttr, inputType->getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<double> epsilon = ctx.getFloatAttr("epsilon", 1e-5);
+  if (failed(epsilon))
+    return failure();
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> normalized = inputType->getShape().drop_front(*axis);
+  Value scale, bias;
+  FailureOr<Value> param = ctx.getInput(1);
+  if (failed(param))
+    return failure();
+  scale = *param;
+  if (ctx.hasInput(2)) {
+    param = ctx.getInput(2);
+    if (failed(param))
+      return failure();
+    bias = *param;
+  }
+  auto hasNormalizedShape = [&](Value value) {
+    return !value ||
+           cast<RankedTensorType>(value.getType()).getShape() == normalized;
+  };
+  bool fused = hasNormalizedShape(scale) && hasNormalizedShape(bias);
+  FailureOr<Value> result = ctx.create<nn::LayerNormOp>(
+      *input, fused ? scale : Value(), fused ? bias : Value(),
+      static_cast<uint64_t>(*axis), llvm::APFloat(*epsilon));
+  if (failed(result))
+    return failure();
+  if (!fused) {
+    result = ctx.create<nn::MulOp>(*result, scale);
+    if (failed(result))
+      return failure();
+    if (bias) {
+      result = ctx.create<nn::AddOp>(*result, bias);
+      if (failed(result))
+        return failure();
+    }
+  }
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts Softmax, or LogSoftmax with `isLog`. Before opset 13 the input is
+/// coerced to 2-D around `axis` (default 1), which for a non-last axis is
+/// flatten + softmax over dimension 1 + reshape back; from opset 13 the op
+/// normalizes along the single `axis` (default -1).
+template <bool isLog> static LogicalResult convertSoftmax(NodeContext &ctx) {
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  int64_t rank = inputType->getRank();
+  bool coerced = ctx.getOpset() < 13;
+  FailureOr<int64_t> axisAttr = ctx.getIntAttr("axis", coerced ? 1 : -1);
+  if (failed(axisAttr))
+    return failure();
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisAttr, rank);
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> result = ctx.getInput(0);
+  if (failed(result))
+    return failure();
+  if (coerced && *axis != rank - 1) {
+    result = ctx.create<nn::FlattenOp>(*result, static_cast<uint64_t>(*axis));
+    if (failed(result))
+      return failure();
+    result = ctx.create<nn::SoftmaxOp>(*result, static_cast<uint64_t>(1));
+    if (failed(result))
+      return failure();
+    result = ctx.createReshape(*result, inputType->getShape());
+  } else {
+    result = ctx.create<nn::SoftmaxOp>(*result, static_cast<uint64_t>(*axis));
+  }
+  if (failed(result))
+    return failure();
+  if (isLog) {
+    result = ctx.create<nn::LogOp>(*result);
+    if (failed(result))
+      return failure();
+  }
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+void kiln::onnximport::addLayerConverters(ConverterRegistry &registry) {
+  registry["Conv"] = convertConv;
+  registry["Gemm"] = convertGemm;
+  registry["MatMul"] = convertMatMul;
+  registry["BatchNormalization"] = convertBatchNorm;
+  registry["LayerNormalization"] = convertLayerNorm;
+  registry["Softmax"] = convertSoftmax</*isLog=*/false>;
+  registry["LogSoftmax"] = convertSoftmax</*isLog=*/true>;
+}

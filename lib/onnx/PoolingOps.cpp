@@ -1,0 +1,233 @@
+//===- PoolingOps.cpp - ONNX pooling and reductions to nn -----------------===//
+//
+// Converters for the window and reduction ops: MaxPool and AveragePool (2-D,
+// with ceil_mode, dilations, count_include_pad and auto_pad),
+// GlobalAveragePool, GlobalMaxPool (a reduce_max over the spatial
+// dimensions) and ReduceSum / ReduceMean / ReduceMax, whose axes come from an
+// attribute or, for ReduceSum from opset 13, from a constant input.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OnnxImporter.h"
+
+#include "kiln/dialects/nn/NNOps.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::onnximport;
+
+namespace {
+/// The window attributes of a 2-D pooling node, with pads made explicit.
+struct PoolWindow {
+  SmallVector<int64_t> kernel, strides, pads, dilations;
+  bool ceilMode = false;
+};
+} // namespace
+
+/// Reads a list attribute of two entries, or `defaultValue` when absent.
+static FailureOr<SmallVector<int64_t>> getPair(NodeContext &ctx, StringRef name,
+                                               ArrayRef<int64_t> defaultValue) {
+  FailureOr<std::optional<SmallVector<int64_t>>> values = ctx.getIntsAttr(name);
+  if (failed(values))
+    return failure();
+  if (!*values) {
+    if (defaultValue.empty())
+      return ctx.fail("attribute '" + name + "' is required");
+    return SmallVector<int64_t>(defaultValue);
+  }
+  if ((*values)->size() != 2)
+    return ctx.fail("only 2-D pooling is supported ('" + name + "' has " +
+                    Twine((*values)->size()) + " entries)");
+  return **values;
+}
+
+/// Reads the window of a pooling node over the NCHW input of `inputType`.
+static FailureOr<PoolWindow>
+getPoolWindow(NodeContext &ctx, RankedTensorType inputType, bool hasDilations) {
+  if (inputType.getRank() != 4)
+    return ctx.fail("only 2-D pooling is supported (input of rank " +
+                    Twine(inputType.getRank()) + ")");
+  PoolWindow window;
+  FailureOr<SmallVector<int64_t>> kernel = getPair(ctx, "kernel_shape", {});
+  if (failed(kernel))
+    return failure();
+  window.kernel = *kernel;
+  FailureOr<SmallVector<int64_t>> strides = getPair(ctx, "strides", {1, 1});
+  if (failed(strides))
+    return failure();
+  window.strides = *strides;
+  FailureOr<SmallVector<int64_t>> dilations = getPair(ctx, "dilations", {1, 1});
+  if (failed(dilations))
+    return failure();
+  window.dilations = *dilations;
+  if (!hasDilations && window.dilations != ArrayRef<int64_t>{1, 1})
+    return ctx.fail("dilations are not supported for this pooling op");
+  FailureOr<int64_t> ceilMode = ctx.getIntAttr("ceil_mode", 0);
+  if (failed(ceilMode))
+    return failure();
+  window.ceilMode = *ceilMode != 0;
+  FailureOr<SmallVector<int64_t>> pads =
+      getWindowPads(ctx, inputType.getShape().drop_front(2), window.kernel,
+                    window.strides, window.dilations);
+  if (failed(pads))
+    return failure();
+  window.pads = *pads;
+  return window;
+}
+
+/// Converts MaxPool; the Indices output is not supported.
+static LogicalResult convertMaxPool(NodeContext &ctx) {
+  if (failed(ctx.checkOutputsUnused(1, "the Indices output is not supported")))
+    return failure();
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  FailureOr<PoolWindow> window =
+      getPoolWindow(ctx, *inputType, /*hasDilations=*/true);
+  if (failed(window))
+    return failure();
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> result = ctx.create<nn::MaxPool2DOp>(
+      *input, ArrayRef<int64_t>(window->kernel),
+      ArrayRef<int64_t>(window->strides), ArrayRef<int64_t>(window->pads),
+      ArrayRef<int64_t>(window->dilations), window->ceilMode);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts AveragePool.
+static LogicalResult convertAveragePool(NodeContext &ctx) {
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  FailureOr<PoolWindow> window =
+      getPoolWindow(ctx, *inputType, /*hasDilations=*/false);
+  if (failed(window))
+    return failure();
+  FailureOr<int64_t> countIncludePad = ctx.getIntAttr("count_include_pad", 0);
+  if (failed(countIncludePad))
+    return failure();
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> result = ctx.create<nn::AvgPool2DOp>(
+      *input, ArrayRef<int64_t>(window->kernel),
+      ArrayRef<int64_t>(window->strides), ArrayRef<int64_t>(window->pads),
+      window->ceilMode, *countIncludePad != 0);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts GlobalAveragePool.
+static LogicalResult convertGlobalAveragePool(NodeContext &ctx) {
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> result = ctx.create<nn::GlobalAvgPoolOp>(*input);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts GlobalMaxPool to a reduce_max over dimensions 2 and up.
+static LogicalResult convertGlobalMaxPool(NodeContext &ctx) {
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  if (inputType->getRank() < 3)
+    return ctx.fail("expects an N x C x D1 x ... input of rank >= 3");
+  SmallVector<int64_t> axes(inputType->getRank() - 2);
+  std::iota(axes.begin(), axes.end(), 2);
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> result = ctx.create<nn::ReduceMaxOp>(
+      *input, ArrayRef<int64_t>(axes), /*keepdims=*/true);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts a reduction. Axes come from the `axes` attribute or, when
+/// `axesFromInput`, from the optional constant input 1; no axes means all of
+/// them unless `noop_with_empty_axes` makes the node an identity.
+template <typename OpTy>
+static LogicalResult convertReduce(NodeContext &ctx, bool axesFromInput) {
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  FailureOr<int64_t> keepDims = ctx.getIntAttr("keepdims", 1);
+  if (failed(keepDims))
+    return failure();
+  FailureOr<int64_t> noopWithEmptyAxes =
+      ctx.getIntAttr("noop_with_empty_axes", 0);
+  if (failed(noopWithEmptyAxes))
+    return failure();
+  SmallVector<int64_t> axes;
+  if (axesFromInput) {
+    if (ctx.hasInput(1)) {
+      FailureOr<SmallVector<int64_t>> values =
+          ctx.getConstantInts(1, "the 'axes' input");
+      if (failed(values))
+        return failure();
+      axes = *values;
+    }
+  } else {
+    FailureOr<std::optional<SmallVector<int64_t>>> values =
+        ctx.getIntsAttr("axes");
+    if (failed(values))
+      return failure();
+    if (*values)
+      axes = **values;
+  }
+  int64_t rank = inputType->getRank();
+  if (axes.empty()) {
+    if (*noopWithEmptyAxes != 0)
+      return ctx.setOutputAlias(0, 0);
+    axes.resize(rank);
+    std::iota(axes.begin(), axes.end(), 0);
+  }
+  FailureOr<SmallVector<int64_t>> normalized = ctx.normalizeAxes(axes, rank);
+  if (failed(normalized))
+    return failure();
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> result =
+      ctx.create<OpTy>(*input, ArrayRef<int64_t>(*normalized), *keepDims != 0);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts ReduceSum, whose axes became an input in opset 13.
+static LogicalResult convertReduceSum(NodeContext &ctx) {
+  return convertReduce<nn::ReduceSumOp>(ctx, ctx.getOpset() >= 13);
+}
+static LogicalResult convertReduceMean(NodeContext &ctx) {
+  return convertReduce<nn::ReduceMeanOp>(ctx, /*axesFromInput=*/false);
+}
+static LogicalResult convertReduceMax(NodeContext &ctx) {
+  return convertReduce<nn::ReduceMaxOp>(ctx, /*axesFromInput=*/false);
+}
+
+void kiln::onnximport::addPoolingConverters(ConverterRegistry &registry) {
+  registry["MaxPool"] = convertMaxPool;
+  registry["AveragePool"] = convertAveragePool;
+  registry["GlobalAveragePool"] = convertGlobalAveragePool;
+  registry["GlobalMaxPool"] = convertGlobalMaxPool;
+  registry["ReduceSum"] = convertReduceSum;
+  registry["ReduceMean"] = convertReduceMean;
+  registry["ReduceMax"] = convertReduceMax;
+}
