@@ -19,10 +19,17 @@ config.substitutions.append(("%kiln_src", config.kiln_src_root))
 # Debian's interpreter, which sees python3-torch/onnx/numpy (the first
 # python3 on PATH may be another one).
 config.substitutions.append(("%debian_python", "/usr/bin/python3"))
+# MLIR's runtime libraries (printMemref*) for tests that run with mlir-runner.
+config.substitutions.append(
+    ("%mlir_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir),
+                                   "lib")))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
     [ToolSubst("kiln-opt", unresolved="fatal"),
-     ToolSubst("kiln-translate", unresolved="fatal")],
+     ToolSubst("kiln-translate", unresolved="fatal"),
+     ToolSubst("kiln-run", unresolved="fatal"),
+     ToolSubst("kiln-compile", unresolved="fatal"),
+     ToolSubst("mlir-runner", unresolved="fatal")],
     [config.kiln_tools_dir, config.llvm_tools_dir])

@@ -1,0 +1,49 @@
+//===- CpuCodegen.h - ahead-of-time code for the host CPU -------*- C++ -*-===//
+//
+// Turns an nn module into LLVM IR, an object file, and a shared library with
+// Kiln's model C ABI (docs/c-abi.md): metadata queries plus one run entry
+// point, described for each model by a generated header.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_CPU_CPUCODEGEN_H
+#define KILN_CPU_CPUCODEGEN_H
+
+#include "kiln/runtime/ModelSignature.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+
+namespace kiln {
+
+/// Lowers `module` in place with the CPU pipeline and translates it to LLVM
+/// IR optimized (-O3) for this host. Diagnostics go to the module's context.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+lowerToHostLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext);
+
+/// Compiles `module` (from lowerToHostLLVMIR) to a position-independent
+/// object file for this host.
+llvm::Error emitHostObject(llvm::Module &module, llvm::raw_pwrite_stream &os);
+
+/// Returns the C source of the model's ABI functions, which call the lowered
+/// entry function `signature.entry`.
+std::string generateAbiSource(const ModelSignature &signature);
+
+/// Returns the model-specific C header (prototypes and a description of
+/// every input and output) for the library built from `modelName`.
+std::string generateModelHeader(const ModelSignature &signature,
+                                llvm::StringRef modelName);
+
+/// Links `objectPath` and the ABI source into the shared library
+/// `libraryPath` with the system C compiler (cc).
+llvm::Error linkSharedLibrary(const ModelSignature &signature,
+                              llvm::StringRef objectPath,
+                              llvm::StringRef libraryPath);
+
+} // namespace kiln
+
+#endif // KILN_CPU_CPUCODEGEN_H

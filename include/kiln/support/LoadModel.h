@@ -1,0 +1,33 @@
+//===- LoadModel.h - read a model file as an nn module ----------*- C++ -*-===//
+//
+// One entry point for the tools: a model path in, an nn module out, chosen by
+// file extension (.onnx through the ONNX importer, .mlir parsed as is), and
+// the diagnostic printing the tools share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_SUPPORT_LOADMODEL_H
+#define KILN_SUPPORT_LOADMODEL_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace kiln {
+
+/// Loads the model at `path`. Returns null after reporting the problem
+/// through `context`'s diagnostics.
+mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
+                                            mlir::MLIRContext &context);
+
+/// Prints diagnostics reported at no location as one plain line,
+/// "<tool>: error: <message>" (an ONNX file has no line to point at); the
+/// others go on to the handler installed before this one.
+class PlainDiagnosticHandler : public mlir::ScopedDiagnosticHandler {
+public:
+  PlainDiagnosticHandler(mlir::MLIRContext *context, llvm::StringRef tool);
+};
+
+} // namespace kiln
+
+#endif // KILN_SUPPORT_LOADMODEL_H

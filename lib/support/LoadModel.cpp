@@ -1,0 +1,42 @@
+//===- LoadModel.cpp - read a model file as an nn module
+//-------------------===//
+//
+// Dispatches on the file extension; prints location-less diagnostics plainly.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/support/LoadModel.h"
+#include "kiln/onnx/ImportOnnx.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace kiln;
+
+mlir::OwningOpRef<mlir::ModuleOp> kiln::loadModel(llvm::StringRef path,
+                                                  mlir::MLIRContext &context) {
+  llvm::StringRef extension = llvm::sys::path::extension(path);
+  if (extension.equals_insensitive(".onnx"))
+    return importOnnxModel(path, context);
+  if (extension.equals_insensitive(".mlir"))
+    return mlir::parseSourceFile<mlir::ModuleOp>(path, &context);
+  mlir::emitError(mlir::UnknownLoc::get(&context))
+      << path << ": unknown model type (expected .onnx or .mlir)";
+  return nullptr;
+}
+
+PlainDiagnosticHandler::PlainDiagnosticHandler(mlir::MLIRContext *context,
+                                               llvm::StringRef tool)
+    : ScopedDiagnosticHandler(
+          context, [tool = tool.str()](mlir::Diagnostic &diagnostic) {
+            if (!llvm::isa<mlir::UnknownLoc>(diagnostic.getLocation()))
+              return mlir::failure();
+            bool isError =
+                diagnostic.getSeverity() == mlir::DiagnosticSeverity::Error;
+            (isError ? llvm::WithColor::error(llvm::errs(), tool)
+                     : llvm::WithColor::warning(llvm::errs(), tool))
+                << diagnostic.str() << "\n";
+            return mlir::success();
+          }) {}
