@@ -124,4 +124,39 @@ class NN_BinaryOp<string mnemonic, list<Trait> traits = []>
   }];
 }
 
+// Elementwise comparison or logical op of two operands with NumPy
+// broadcasting whose result is an `i1` mask; both operands share an element
+// type.
+class NN_CompareOp<string mnemonic, Type operandType, list<Trait> traits = []>
+    : NN_InferredOp<mnemonic, traits> {
+  let arguments = (ins operandType:$lhs, operandType:$rhs);
+  let results = (outs NN_BoolTensor:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return inferBroadcastCompareType(loc, adaptor.getLhs().getType(),
+                                       adaptor.getRhs().getType(), inferred);
+    }
+  }];
+}
+
+// Elementwise test of one float operand whose result is an `i1` mask of the
+// operand's shape.
+class NN_UnaryTestOp<string mnemonic, list<Trait> traits = []>
+    : NN_InferredOp<mnemonic, traits> {
+  let arguments = (ins NN_FloatTensor:$input);
+  let results = (outs NN_BoolTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return inferUnaryTestType(loc, adaptor.getInput().getType(), inferred);
+    }
+  }];
+}
+
 #endif // KILN_DIALECTS_NN_NNBASE_TD

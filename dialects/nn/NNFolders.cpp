@@ -121,6 +121,12 @@ OpFoldResult ReduceMeanOp::fold(FoldAdaptor) {
 OpFoldResult ReduceMaxOp::fold(FoldAdaptor) {
   return foldEmptyReduction(*this);
 }
+OpFoldResult ReduceMinOp::fold(FoldAdaptor) {
+  return foldEmptyReduction(*this);
+}
+OpFoldResult ReduceProdOp::fold(FoldAdaptor) {
+  return foldEmptyReduction(*this);
+}
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 

@@ -207,4 +207,42 @@ def NN_ReduceMaxOp : NN_ReduceOp<"reduce_max", NN_NumericTensor> {
   let summary = "maximum over axes";
 }
 
+//===----------------------------------------------------------------------===//
+// Further reductions (ONNX ReduceMin, ReduceProd, ArgMax, ArgMin). ReduceL1,
+// ReduceL2, ReduceLogSum, ReduceLogSumExp and ReduceSumSquare import as
+// elementwise ops around nn.reduce_sum.
+//===----------------------------------------------------------------------===//
+
+def NN_ReduceMinOp : NN_ReduceOp<"reduce_min", NN_NumericTensor> {
+  let summary = "minimum over axes";
+}
+def NN_ReduceProdOp : NN_ReduceOp<"reduce_prod", NN_NumericTensor> {
+  let summary = "product over axes";
+}
+
+class NN_ArgReduceOp<string mnemonic> : NN_InferredOp<mnemonic> {
+  let description = [{
+    Returns the `i64` index along `axis` (in `[0, rank)`) of the extreme
+    element; ties go to the first index, or to the last with
+    `select_last_index`. With `keepdims` the reduced dimension stays as 1.
+    The reduced dimension must not be empty.
+
+    ```mlir
+    %i = nn.argmax %x {axis = 1 : i64, keepdims = false} : (tensor<2x3xf32>) -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins NN_NumericTensor:$input, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_ArgMaxOp : NN_ArgReduceOp<"argmax"> {
+  let summary = "index of the maximum along an axis";
+}
+def NN_ArgMinOp : NN_ArgReduceOp<"argmin"> {
+  let summary = "index of the minimum along an axis";
+}
+
 #endif // KILN_DIALECTS_NN_NNLAYEROPS_TD

@@ -1,7 +1,7 @@
 //===- NNShapeOps.td - constants and data-movement nn ops --*- tablegen -*-===//
 //
 // Constants (weights) and the ops that only move data: reshape, flatten,
-// transpose, concat, slice, pad and gather.
+// transpose, concat, slice, pad, gather and gather_elements.
 //
 //===----------------------------------------------------------------------===//
 
@@ -125,6 +125,29 @@ def NN_GatherOp : NN_InferredOp<"gather"> {
     ONNX `Gather`: the result shape is
     `data.shape[:axis] + indices.shape + data.shape[axis+1:]`. Negative
     indices count from the end of the axis.
+  }];
+  let arguments = (ins NN_AnyTensor:$data, NN_IndexTensor:$indices, I64Attr:$axis);
+  let results = (outs NN_AnyTensor:$output);
+  let assemblyFormat =
+      "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise gathering (ONNX GatherElements)
+//===----------------------------------------------------------------------===//
+
+def NN_GatherElementsOp : NN_InferredOp<"gather_elements"> {
+  let summary = "gather single elements along an axis by index";
+  let description = [{
+    ONNX `GatherElements`: `data` and `indices` have the same rank, and the
+    result has the shape of `indices`, with
+    `out[i0, ..., ik] = data[i0, ..., indices[i0, ..., ik], ..., ik]` (the
+    index replacing position `axis`). Negative indices count from the end of
+    the axis.
+
+    ```mlir
+    %g = nn.gather_elements %x, %i {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+    ```
   }];
   let arguments = (ins NN_AnyTensor:$data, NN_IndexTensor:$indices, I64Attr:$axis);
   let results = (outs NN_AnyTensor:$output);

@@ -171,6 +171,52 @@ LogicalResult kiln::nn::inferBroadcastBinaryType(OptLoc loc, Type lhs, Type rhs,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Comparisons, logical ops, elementwise tests and PRelu
+//===----------------------------------------------------------------------===//
+
+LogicalResult kiln::nn::inferBroadcastCompareType(OptLoc loc, Type lhs,
+                                                  Type rhs,
+                                                  InferredTypes &inferred) {
+  SmallVector<Type, 1> values;
+  if (failed(inferBroadcastBinaryType(loc, lhs, rhs, values)))
+    return failure();
+  auto valueType = cast<RankedTensorType>(values.front());
+  inferred.push_back(
+      valueType.clone(IntegerType::get(valueType.getContext(), 1)));
+  return success();
+}
+
+LogicalResult kiln::nn::inferUnaryTestType(OptLoc, Type input,
+                                           InferredTypes &inferred) {
+  RankedTensorType inputType = rankedType(input);
+  if (!inputType)
+    return failure();
+  inferred.push_back(
+      inputType.clone(IntegerType::get(inputType.getContext(), 1)));
+  return success();
+}
+
+LogicalResult PReluOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                        Adaptor adaptor,
+                                        InferredTypes &inferred) {
+  SmallVector<Type, 1> values;
+  if (failed(inferBroadcastBinaryType(loc, adaptor.getInput().getType(),
+                                      adaptor.getSlope().getType(), values)))
+    return failure();
+  // The slope broadcasts to the input, never the other way round.
+  auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+  if (cast<RankedTensorType>(values.front()).getShape() != inputType.getShape())
+    return emitOptionalError(
+        loc, "slope shape ",
+        formatShape(
+            cast<RankedTensorType>(adaptor.getSlope().getType()).getShape()),
+        " does not broadcast to input shape ",
+        formatShape(inputType.getShape()));
+  inferred.push_back(inputType);
+  return success();
+}
+
 LogicalResult WhereOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                         Adaptor adaptor,
                                         InferredTypes &inferred) {
@@ -651,5 +697,81 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   llvm::append_range(shape, indices.getShape());
   llvm::append_range(shape, data.getShape().drop_front(axis + 1));
   inferred.push_back(RankedTensorType::get(shape, data.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Further reductions: reduce_min, reduce_prod, argmax, argmin
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReduceMinOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                            Adaptor adaptor,
+                                            InferredTypes &inferred) {
+  return inferReduceType(loc, adaptor.getInput(), adaptor.getAxes(),
+                         adaptor.getKeepdims(), inferred);
+}
+LogicalResult ReduceProdOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                             Adaptor adaptor,
+                                             InferredTypes &inferred) {
+  return inferReduceType(loc, adaptor.getInput(), adaptor.getAxes(),
+                         adaptor.getKeepdims(), inferred);
+}
+
+/// Infers the i64 index tensor of argmax / argmin over `axis`.
+static LogicalResult inferArgReduceType(OptLoc loc, Value input, int64_t axis,
+                                        bool keepDims,
+                                        InferredTypes &inferred) {
+  RankedTensorType type = rankedType(input);
+  if (!type)
+    return failure();
+  if (axis < 0 || axis >= type.getRank())
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+                             type.getRank());
+  if (type.getDimSize(axis) == 0)
+    return emitOptionalError(loc, "the reduced dimension ", axis,
+                             " must not be empty");
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (d != axis)
+      shape.push_back(type.getDimSize(d));
+    else if (keepDims)
+      shape.push_back(1);
+  }
+  inferred.push_back(
+      RankedTensorType::get(shape, IntegerType::get(type.getContext(), 64)));
+  return success();
+}
+
+LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                         Adaptor adaptor,
+                                         InferredTypes &inferred) {
+  return inferArgReduceType(loc, adaptor.getInput(), adaptor.getAxis(),
+                            adaptor.getKeepdims(), inferred);
+}
+LogicalResult ArgMinOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                         Adaptor adaptor,
+                                         InferredTypes &inferred) {
+  return inferArgReduceType(loc, adaptor.getInput(), adaptor.getAxis(),
+                            adaptor.getKeepdims(), inferred);
+}
+
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                                 Adaptor adaptor,
+                                                 InferredTypes &inferred) {
+  RankedTensorType data = rankedType(adaptor.getData());
+  RankedTensorType indices = rankedType(adaptor.getIndices());
+  if (!data || !indices)
+    return failure();
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0 || axis >= data.getRank())
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+                             data.getRank());
+  if (indices.getRank() != data.getRank())
+    return emitOptionalError(loc, "indices of rank ", indices.getRank(),
+                             " do not match data of rank ", data.getRank());
+  if (data.getDimSize(axis) == 0 && indices.getNumElements() != 0)
+    return emitOptionalError(loc, "cannot gather from an empty axis ", axis);
+  inferred.push_back(
+      RankedTensorType::get(indices.getShape(), data.getElementType()));
   return success();
 }

@@ -113,3 +113,16 @@ LogicalResult FusionOp::verify() {
     return emitOpError("yielded types must match the result types");
   return success();
 }
+
+LogicalResult ModOp::verify() {
+  if (isa<FloatType>(getOutput().getType().getElementType()) && !getFmod())
+    return emitOpError("float operands require 'fmod' (the sign of the "
+                       "dividend)");
+  return success();
+}
+
+LogicalResult CeluOp::verify() {
+  if (getAlpha().isZero())
+    return emitOpError("'alpha' must not be zero");
+  return success();
+}

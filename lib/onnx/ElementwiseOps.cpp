@@ -2,8 +2,9 @@
 //
 // Converters for ONNX's broadcasting arithmetic (Add, Sub, Mul, Div, Pow and
 // the variadic Max, Min, Sum, Mean as chains of binary ops), Where, Cast,
-// CastLike, Clip, and the unary activations and math functions that have an
-// nn counterpart. Reciprocal becomes `1 / x`. ONNX opsets 7 and later
+// CastLike, Clip, the comparisons and logical ops (i1 results), Mod, PRelu,
+// and the unary activations and math functions that have an nn counterpart.
+// Reciprocal becomes `1 / x`. ONNX opsets 7 and later
 // broadcast like NumPy, exactly as the nn ops do.
 //
 //===----------------------------------------------------------------------===//
@@ -26,6 +27,9 @@ template <typename OpTy> static LogicalResult convertBinary(NodeContext &ctx) {
   FailureOr<Value> rhs = ctx.getInput(1);
   if (failed(rhs))
     return failure();
+  rhs = alignLegacyBroadcastOperand(ctx, *lhs, *rhs);
+  if (failed(rhs))
+    return failure();
   FailureOr<Value> result = ctx.create<OpTy>(*lhs, *rhs);
   if (failed(result))
     return failure();
@@ -41,6 +45,9 @@ static LogicalResult convertPow(NodeContext &ctx) {
   if (failed(base))
     return failure();
   FailureOr<Value> exponent = ctx.getInput(1);
+  if (failed(exponent))
+    return failure();
+  exponent = alignLegacyBroadcastOperand(ctx, *base, *exponent);
   if (failed(exponent))
     return failure();
   auto baseType = dyn_cast<RankedTensorType>(base->getType());
@@ -243,6 +250,136 @@ static LogicalResult convertHardSigmoid(NodeContext &ctx) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Parameterized activations, IsInf and Mod
+//===----------------------------------------------------------------------===//
+
+/// Converts a unary activation with one float attribute `name` (default
+/// `defaultValue`), passed to the nn op as an f64 attribute.
+template <typename OpTy>
+static LogicalResult convertUnaryWithAlpha(NodeContext &ctx, StringRef name,
+                                           double defaultValue) {
+  FailureOr<double> alpha = ctx.getFloatAttr(name, defaultValue);
+  if (failed(alpha))
+    return failure();
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> result =
+      ctx.create<OpTy>(*input, ctx.getBuilder().getF64FloatAttr(*alpha));
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts Selu(alpha, gamma); the defaults are ONNX's float32 constants.
+static LogicalResult convertSelu(NodeContext &ctx) {
+  FailureOr<double> alpha =
+      ctx.getFloatAttr("alpha", 1.67326319217681884765625);
+  if (failed(alpha))
+    return failure();
+  FailureOr<double> gamma =
+      ctx.getFloatAttr("gamma", 1.05070102214813232421875);
+  if (failed(gamma))
+    return failure();
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  Builder &builder = ctx.getBuilder();
+  FailureOr<Value> result = ctx.create<nn::SeluOp>(
+      *input, builder.getF64FloatAttr(*alpha), builder.getF64FloatAttr(*gamma));
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts Celu(alpha), whose alpha nn.celu requires to be non-zero.
+static LogicalResult convertCelu(NodeContext &ctx) {
+  FailureOr<double> alpha = ctx.getFloatAttr("alpha", 1.0);
+  if (failed(alpha))
+    return failure();
+  if (*alpha == 0.0)
+    return ctx.fail("alpha=0 is not supported");
+  return convertUnaryWithAlpha<nn::CeluOp>(ctx, "alpha", 1.0);
+}
+
+/// Converts IsInf(detect_negative, detect_positive).
+static LogicalResult convertIsInf(NodeContext &ctx) {
+  FailureOr<int64_t> detectNegative = ctx.getIntAttr("detect_negative", 1);
+  if (failed(detectNegative))
+    return failure();
+  FailureOr<int64_t> detectPositive = ctx.getIntAttr("detect_positive", 1);
+  if (failed(detectPositive))
+    return failure();
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  Builder &builder = ctx.getBuilder();
+  FailureOr<Value> result =
+      ctx.create<nn::IsInfOp>(*input, builder.getBoolAttr(*detectNegative != 0),
+                              builder.getBoolAttr(*detectPositive != 0));
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts PRelu(X, slope). From opset 7 the slope broadcasts to X as in
+/// NumPy; before, a 1-D slope of X's channel count applies per channel
+/// (axis 1), so it is reshaped to [C, 1, ..., 1] first.
+static LogicalResult convertPRelu(NodeContext &ctx) {
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> slope = ctx.getInput(1);
+  if (failed(slope))
+    return failure();
+  auto inputType = cast<RankedTensorType>(input->getType());
+  auto slopeType = cast<RankedTensorType>(slope->getType());
+  if (ctx.getOpset() < 7 && slopeType.getRank() == 1 &&
+      slopeType.hasStaticShape() && inputType.getRank() > 2 &&
+      slopeType.getDimSize(0) != 1 &&
+      slopeType.getDimSize(0) == inputType.getDimSize(1)) {
+    SmallVector<int64_t> perChannel(inputType.getRank() - 1, 1);
+    perChannel.front() = slopeType.getDimSize(0);
+    slope = ctx.createReshape(*slope, perChannel);
+    if (failed(slope))
+      return failure();
+  }
+  FailureOr<Value> result = ctx.create<nn::PReluOp>(*input, *slope);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Converts Mod(fmod): fmod=0 takes the divisor's sign (integers only),
+/// fmod=1 the dividend's.
+static LogicalResult convertMod(NodeContext &ctx) {
+  FailureOr<int64_t> fmod = ctx.getIntAttr("fmod", 0);
+  if (failed(fmod))
+    return failure();
+  if (*fmod != 0 && *fmod != 1)
+    return ctx.fail("fmod must be 0 or 1");
+  FailureOr<Value> lhs = ctx.getInput(0);
+  if (failed(lhs))
+    return failure();
+  FailureOr<Value> rhs = ctx.getInput(1);
+  if (failed(rhs))
+    return failure();
+  if (*fmod == 0 &&
+      isa<FloatType>(cast<RankedTensorType>(lhs->getType()).getElementType()))
+    return ctx.fail("fmod=0 on floats is not supported (ONNX requires fmod=1)");
+  FailureOr<Value> result =
+      ctx.create<nn::ModOp>(*lhs, *rhs, ctx.getBuilder().getBoolAttr(*fmod));
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
 void kiln::onnximport::addElementwiseConverters(ConverterRegistry &registry) {
   registry["Add"] = convertBinary<nn::AddOp>;
   registry["Sub"] = convertBinary<nn::SubOp>;
@@ -269,4 +406,49 @@ void kiln::onnximport::addElementwiseConverters(ConverterRegistry &registry) {
   registry["HardSwish"] = convertUnary<nn::HardSwishOp>;
   registry["Reciprocal"] = convertReciprocal;
   registry["HardSigmoid"] = convertHardSigmoid;
+  // Comparisons and logical ops (i1 results).
+  registry["Equal"] = convertBinary<nn::EqualOp>;
+  registry["Less"] = convertBinary<nn::LessOp>;
+  registry["LessOrEqual"] = convertBinary<nn::LessEqualOp>;
+  registry["Greater"] = convertBinary<nn::GreaterOp>;
+  registry["GreaterOrEqual"] = convertBinary<nn::GreaterEqualOp>;
+  registry["And"] = convertBinary<nn::AndOp>;
+  registry["Or"] = convertBinary<nn::OrOp>;
+  registry["Xor"] = convertBinary<nn::XorOp>;
+  registry["Not"] = convertUnary<nn::NotOp>;
+  // Rounding, sign, trigonometry and float tests.
+  registry["Floor"] = convertUnary<nn::FloorOp>;
+  registry["Ceil"] = convertUnary<nn::CeilOp>;
+  registry["Round"] = convertUnary<nn::RoundOp>;
+  registry["Sign"] = convertUnary<nn::SignOp>;
+  registry["Sin"] = convertUnary<nn::SinOp>;
+  registry["Cos"] = convertUnary<nn::CosOp>;
+  registry["Tan"] = convertUnary<nn::TanOp>;
+  registry["Asin"] = convertUnary<nn::AsinOp>;
+  registry["Acos"] = convertUnary<nn::AcosOp>;
+  registry["Atan"] = convertUnary<nn::AtanOp>;
+  registry["Sinh"] = convertUnary<nn::SinhOp>;
+  registry["Cosh"] = convertUnary<nn::CoshOp>;
+  registry["Asinh"] = convertUnary<nn::AsinhOp>;
+  registry["Acosh"] = convertUnary<nn::AcoshOp>;
+  registry["Atanh"] = convertUnary<nn::AtanhOp>;
+  registry["IsNaN"] = convertUnary<nn::IsNaNOp>;
+  registry["IsInf"] = convertIsInf;
+  // Activations and Mod.
+  registry["LeakyRelu"] = [](NodeContext &ctx) {
+    return convertUnaryWithAlpha<nn::LeakyReluOp>(ctx, "alpha", 0.01);
+  };
+  registry["Elu"] = [](NodeContext &ctx) {
+    return convertUnaryWithAlpha<nn::EluOp>(ctx, "alpha", 1.0);
+  };
+  registry["ThresholdedRelu"] = [](NodeContext &ctx) {
+    return convertUnaryWithAlpha<nn::ThresholdedReluOp>(ctx, "alpha", 1.0);
+  };
+  registry["Selu"] = convertSelu;
+  registry["Celu"] = convertCelu;
+  registry["Softplus"] = convertUnary<nn::SoftplusOp>;
+  registry["Softsign"] = convertUnary<nn::SoftsignOp>;
+  registry["Mish"] = convertUnary<nn::MishOp>;
+  registry["PRelu"] = convertPRelu;
+  registry["Mod"] = convertMod;
 }

@@ -5,9 +5,9 @@
 // (linalg.transpose), concat (tensor.concat), slice (tensor.extract_slice,
 // then a reversing linalg.generic for dimensions with a negative step), pad
 // (tensor.pad for constant padding, a linalg.generic that computes mirrored or
-// clamped source indices for reflect / edge) and gather (a linalg.generic that
-// reads the index tensor and extracts from the data, wrapping negative
-// indices).
+// clamped source indices for reflect / edge) and gather and gather_elements
+// (a linalg.generic that reads the index tensor and extracts from the data,
+// wrapping negative indices).
 //
 //===----------------------------------------------------------------------===//
 
@@ -354,11 +354,68 @@ struct GatherLowering : OpConversionPattern<nn::GatherOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Element-wise gathering
+//===----------------------------------------------------------------------===//
+
+/// Lowers nn.gather_elements to a linalg.generic over the indices that reads
+/// `data` with tensor.extract, the index (negative ones wrapped, then clamped
+/// so that an out-of-range index cannot read outside the tensor) replacing
+/// the position along `axis`.
+struct GatherElementsLowering : OpConversionPattern<nn::GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType =
+        convertTensorType(getTypeConverter(), op.getType());
+    if (!resultType)
+      return emitUnsupported(op, "result type");
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    int64_t axis = op.getAxis();
+    int64_t rank = resultType.getRank();
+    SmallVector<OpFoldResult> dataSizes = getTensorSizes(rewriter, loc, data);
+    SmallVector<OpFoldResult> resultSizes =
+        getTensorSizes(rewriter, loc, indices);
+    Value axisSize =
+        getValueOrCreateConstantIndexOp(rewriter, loc, dataSizes[axis]);
+    AffineMap identity =
+        AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext());
+    Value result = createMappedGeneric(
+        rewriter, loc, resultType, resultSizes, indices, {identity},
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value one = arith::ConstantIndexOp::create(b, l, 1);
+          Value index =
+              arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, index, zero);
+          Value wrapped = arith::SelectOp::create(
+              b, l, negative, arith::AddIOp::create(b, l, index, axisSize),
+              index);
+          Value clamped = arith::MinSIOp::create(
+              b, l, arith::MaxSIOp::create(b, l, wrapped, zero),
+              arith::SubIOp::create(b, l, axisSize, one));
+          SmallVector<Value> position;
+          for (int64_t d = 0; d < rank; ++d)
+            position.push_back(
+                d == axis ? clamped
+                          : linalg::IndexOp::create(b, l, d).getResult());
+          return tensor::ExtractOp::create(b, l, data, position);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void kiln::lowering::populateDataMovementPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
   patterns.add<ConstantLowering, ReshapeLowering, FlattenLowering,
                TransposeLowering, ConcatLowering, SliceLowering, PadLowering,
-               GatherLowering>(typeConverter, patterns.getContext());
+               GatherLowering, GatherElementsLowering>(typeConverter,
+                                                       patterns.getContext());
 }

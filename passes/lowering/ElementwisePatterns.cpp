@@ -1,11 +1,14 @@
 //===- ElementwisePatterns.cpp - elementwise nn ops to linalg -------------===//
 //
 // Lowers the elementwise nn ops (binary arithmetic with NumPy broadcasting,
-// where, cast, clip and the unary activations and math functions) to one
-// linalg.generic each, whose body is the scalar arith/math computation.
+// comparisons and logical ops with i1 results, where, cast, clip, mod, prelu
+// and the unary activations, rounding, trigonometric and math functions) to
+// one linalg.generic each, whose body is the scalar arith/math computation.
 // Formulas follow PyTorch's CPU kernels and ONNX's reference so that results
 // agree to a few ulps: gelu uses erf (or PyTorch's tanh approximation),
-// silu is x / (1 + exp(-x)), hardswish x * min(max(x + 3, 0), 6) / 6.
+// silu is x / (1 + exp(-x)), hardswish x * min(max(x + 3, 0), 6) / 6; expm1
+// and log1p are built here because math.expm1/log1p lower to exp(x) - 1 and
+// log(1 + x); transcendental functions of f16/bf16 compute in f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +21,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace kiln;
@@ -404,6 +408,423 @@ struct UnaryLowering : OpConversionPattern<OpTy> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Comparisons, logical ops, rounding, trigonometry, float tests,
+// parameterized activations, PRelu and Mod
+//===----------------------------------------------------------------------===//
+
+/// Returns the comparison of two scalars by `floatPredicate` for floats
+/// (ordered: false when either is NaN), `signedPredicate` for integers and
+/// `boolPredicate` (unsigned, false < true) for i1.
+Value buildCompare(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                   arith::CmpFPredicate floatPredicate,
+                   arith::CmpIPredicate signedPredicate,
+                   arith::CmpIPredicate boolPredicate) {
+  if (isa<FloatType>(lhs.getType()))
+    return arith::CmpFOp::create(b, loc, floatPredicate, lhs, rhs);
+  return arith::CmpIOp::create(
+      b, loc, isBoolType(lhs.getType()) ? boolPredicate : signedPredicate, lhs,
+      rhs);
+}
+
+/// Returns `lhs == rhs`.
+Value buildEqual(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return buildCompare(b, loc, lhs, rhs, arith::CmpFPredicate::OEQ,
+                      arith::CmpIPredicate::eq, arith::CmpIPredicate::eq);
+}
+
+/// Returns `lhs < rhs`.
+Value buildLess(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return buildCompare(b, loc, lhs, rhs, arith::CmpFPredicate::OLT,
+                      arith::CmpIPredicate::slt, arith::CmpIPredicate::ult);
+}
+
+/// Returns `lhs <= rhs`.
+Value buildLessEqual(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return buildCompare(b, loc, lhs, rhs, arith::CmpFPredicate::OLE,
+                      arith::CmpIPredicate::sle, arith::CmpIPredicate::ule);
+}
+
+/// Returns `lhs > rhs`.
+Value buildGreater(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return buildCompare(b, loc, lhs, rhs, arith::CmpFPredicate::OGT,
+                      arith::CmpIPredicate::sgt, arith::CmpIPredicate::ugt);
+}
+
+/// Returns `lhs >= rhs`.
+Value buildGreaterEqual(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return buildCompare(b, loc, lhs, rhs, arith::CmpFPredicate::OGE,
+                      arith::CmpIPredicate::sge, arith::CmpIPredicate::uge);
+}
+
+/// Returns `lhs && rhs` of two i1 scalars.
+Value buildAnd(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return arith::AndIOp::create(b, loc, lhs, rhs);
+}
+
+/// Returns `lhs || rhs` of two i1 scalars.
+Value buildOr(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return arith::OrIOp::create(b, loc, lhs, rhs);
+}
+
+/// Returns `lhs != rhs` of two i1 scalars.
+Value buildXor(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return arith::XOrIOp::create(b, loc, lhs, rhs);
+}
+
+/// Returns `!x` of an i1 scalar.
+Value buildNot(nn::NotOp, OpBuilder &b, Location loc, Value x) {
+  return arith::XOrIOp::create(b, loc, x,
+                               createScalarConstant(b, loc, x.getType(), 1.0));
+}
+
+/// Returns `compute(x)` evaluated in f32 when `x` is a narrower float (f16,
+/// bf16), so that every function has a libm or LLVM lowering and the result
+/// is rounded once; wider floats compute in their own type.
+Value computeInF32(OpBuilder &b, Location loc, Value x,
+                   llvm::function_ref<Value(Value)> compute) {
+  auto type = cast<FloatType>(x.getType());
+  if (type.getWidth() >= 32)
+    return compute(x);
+  Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+  return arith::TruncFOp::create(b, loc, type, compute(wide));
+}
+
+/// Returns the unary math op `MathOpTy` of x, computed as by computeInF32.
+template <typename MathOpTy>
+Value buildMathUnary(OpBuilder &b, Location loc, Value x) {
+  return computeInF32(
+      b, loc, x, [&](Value v) -> Value { return MathOpTy::create(b, loc, v); });
+}
+
+/// Returns exp(x) - 1 accurately near 0 (math.expm1 lowers to exp(x) - 1):
+/// with u = exp(x), x when u == 1, -1 when u - 1 == -1, otherwise
+/// (u - 1) * x / log(u), which cancels the rounding error of u.
+Value buildExpm1Scalar(OpBuilder &b, Location loc, Value x) {
+  Value one = constantLike(b, loc, x, 1.0);
+  Value minusOne = constantLike(b, loc, x, -1.0);
+  Value u = math::ExpOp::create(b, loc, x);
+  Value um1 = arith::SubFOp::create(b, loc, u, one);
+  Value corrected =
+      arith::DivFOp::create(b, loc, arith::MulFOp::create(b, loc, um1, x),
+                            math::LogOp::create(b, loc, u));
+  Value isOne =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, u, one);
+  Value isMinusOne =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, um1, minusOne);
+  // exp(+inf) = inf: (inf - 1) * inf / inf is NaN, the answer inf.
+  Value isInf = arith::CmpFOp::create(
+      b, loc, arith::CmpFPredicate::OEQ, u,
+      constantLike(b, loc, x, std::numeric_limits<double>::infinity()));
+  Value result = arith::SelectOp::create(b, loc, isInf, u, corrected);
+  result = arith::SelectOp::create(b, loc, isMinusOne, minusOne, result);
+  return arith::SelectOp::create(b, loc, isOne, x, result);
+}
+
+/// Returns log(1 + y) accurately for small y (math.log1p lowers to
+/// log(1 + y)): with u = 1 + y, y when u == 1, otherwise
+/// log(u) * y / (u - 1). Used for y in [0, 1] only.
+Value buildLog1pScalar(OpBuilder &b, Location loc, Value y) {
+  Value one = constantLike(b, loc, y, 1.0);
+  Value u = arith::AddFOp::create(b, loc, one, y);
+  Value corrected = arith::DivFOp::create(
+      b, loc, arith::MulFOp::create(b, loc, math::LogOp::create(b, loc, u), y),
+      arith::SubFOp::create(b, loc, u, one));
+  Value isOne =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, u, one);
+  return arith::SelectOp::create(b, loc, isOne, y, corrected);
+}
+
+/// Returns log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)), which neither
+/// overflows nor loses the small values for very negative x.
+Value buildSoftplusScalar(OpBuilder &b, Location loc, Value x) {
+  Value zero = constantLike(b, loc, x, 0.0);
+  Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
+  Value tail = buildLog1pScalar(b, loc, math::ExpOp::create(b, loc, negAbs));
+  return arith::AddFOp::create(
+      b, loc, arith::MaximumFOp::create(b, loc, x, zero), tail);
+}
+
+/// Returns floor(x).
+Value buildFloor(nn::FloorOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::FloorOp>(b, loc, x);
+}
+
+/// Returns ceil(x).
+Value buildCeil(nn::CeilOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::CeilOp>(b, loc, x);
+}
+
+/// Returns x rounded to the nearest integer, halves to even.
+Value buildRound(nn::RoundOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::RoundEvenOp>(b, loc, x);
+}
+
+/// Returns 1 for x > 0, -1 for x < 0, otherwise x (zeros of either sign and
+/// NaN for floats, 0 for integers).
+Value buildSign(nn::SignOp, OpBuilder &b, Location loc, Value x) {
+  Value zero = constantLike(b, loc, x, 0.0);
+  Value one = constantLike(b, loc, x, 1.0);
+  Value minusOne = constantLike(b, loc, x, -1.0);
+  Value positive, negative;
+  if (isa<FloatType>(x.getType())) {
+    positive =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+    negative =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+  } else {
+    positive =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
+    negative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+  }
+  Value result = arith::SelectOp::create(b, loc, negative, minusOne, x);
+  return arith::SelectOp::create(b, loc, positive, one, result);
+}
+
+/// Returns sin(x).
+Value buildSin(nn::SinOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::SinOp>(b, loc, x);
+}
+
+/// Returns cos(x).
+Value buildCos(nn::CosOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::CosOp>(b, loc, x);
+}
+
+/// Returns tan(x).
+Value buildTan(nn::TanOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::TanOp>(b, loc, x);
+}
+
+/// Returns asin(x).
+Value buildAsin(nn::AsinOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::AsinOp>(b, loc, x);
+}
+
+/// Returns acos(x).
+Value buildAcos(nn::AcosOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::AcosOp>(b, loc, x);
+}
+
+/// Returns atan(x).
+Value buildAtan(nn::AtanOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::AtanOp>(b, loc, x);
+}
+
+/// Returns sinh(x).
+Value buildSinh(nn::SinhOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::SinhOp>(b, loc, x);
+}
+
+/// Returns cosh(x).
+Value buildCosh(nn::CoshOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::CoshOp>(b, loc, x);
+}
+
+/// Returns asinh(x).
+Value buildAsinh(nn::AsinhOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::AsinhOp>(b, loc, x);
+}
+
+/// Returns acosh(x).
+Value buildAcosh(nn::AcoshOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::AcoshOp>(b, loc, x);
+}
+
+/// Returns atanh(x).
+Value buildAtanh(nn::AtanhOp, OpBuilder &b, Location loc, Value x) {
+  return buildMathUnary<math::AtanhOp>(b, loc, x);
+}
+
+/// Returns whether x is NaN.
+Value buildIsNaN(nn::IsNaNOp, OpBuilder &b, Location loc, Value x) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+}
+
+/// Returns whether x is an infinity of a detected sign.
+Value buildIsInf(nn::IsInfOp op, OpBuilder &b, Location loc, Value x) {
+  double inf = std::numeric_limits<double>::infinity();
+  Value result = createScalarConstant(b, loc, b.getI1Type(), 0.0);
+  if (op.getDetectPositive())
+    result = arith::OrIOp::create(
+        b, loc, result,
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x,
+                              constantLike(b, loc, x, inf)));
+  if (op.getDetectNegative())
+    result = arith::OrIOp::create(
+        b, loc, result,
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x,
+                              constantLike(b, loc, x, -inf)));
+  return result;
+}
+
+/// Returns `x < 0 ? negative : x`; NaN stays NaN.
+Value selectBelowZero(OpBuilder &b, Location loc, Value x, Value negative) {
+  Value isNegative = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                           constantLike(b, loc, x, 0.0));
+  return arith::SelectOp::create(b, loc, isNegative, negative, x);
+}
+
+/// Returns x for x >= 0, alpha * x below.
+Value buildLeakyRelu(nn::LeakyReluOp op, OpBuilder &b, Location loc, Value x) {
+  Value alpha = constantLike(b, loc, x, op.getAlpha().convertToDouble());
+  return selectBelowZero(b, loc, x, arith::MulFOp::create(b, loc, alpha, x));
+}
+
+/// Returns x for x >= 0, alpha * expm1(x) below.
+Value buildElu(nn::EluOp op, OpBuilder &b, Location loc, Value x) {
+  double alphaValue = op.getAlpha().convertToDouble();
+  return computeInF32(b, loc, x, [&](Value v) {
+    Value alpha = constantLike(b, loc, v, alphaValue);
+    Value negative =
+        arith::MulFOp::create(b, loc, alpha, buildExpm1Scalar(b, loc, v));
+    return selectBelowZero(b, loc, v, negative);
+  });
+}
+
+/// Returns gamma * x for x > 0, gamma * alpha * expm1(x) otherwise.
+Value buildSelu(nn::SeluOp op, OpBuilder &b, Location loc, Value x) {
+  double alphaValue = op.getAlpha().convertToDouble();
+  double gammaValue = op.getGamma().convertToDouble();
+  return computeInF32(b, loc, x, [&](Value v) -> Value {
+    Value alpha = constantLike(b, loc, v, alphaValue);
+    Value gamma = constantLike(b, loc, v, gammaValue);
+    Value negative =
+        arith::MulFOp::create(b, loc, alpha, buildExpm1Scalar(b, loc, v));
+    Value isPositive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                             v, constantLike(b, loc, v, 0.0));
+    // A NaN input goes through the x <= 0 branch and stays NaN.
+    Value inner = arith::SelectOp::create(b, loc, isPositive, v, negative);
+    return arith::MulFOp::create(b, loc, gamma, inner);
+  });
+}
+
+/// Returns max(0, x) + min(0, alpha * expm1(x / alpha)).
+Value buildCelu(nn::CeluOp op, OpBuilder &b, Location loc, Value x) {
+  double alphaValue = op.getAlpha().convertToDouble();
+  return computeInF32(b, loc, x, [&](Value v) -> Value {
+    Value alpha = constantLike(b, loc, v, alphaValue);
+    Value zero = constantLike(b, loc, v, 0.0);
+    Value scaled = arith::DivFOp::create(b, loc, v, alpha);
+    Value negative =
+        arith::MulFOp::create(b, loc, alpha, buildExpm1Scalar(b, loc, scaled));
+    return arith::AddFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, v, zero),
+        arith::MinimumFOp::create(b, loc, negative, zero));
+  });
+}
+
+/// Returns log(1 + exp(x)).
+Value buildSoftplus(nn::SoftplusOp, OpBuilder &b, Location loc, Value x) {
+  return computeInF32(b, loc, x,
+                      [&](Value v) { return buildSoftplusScalar(b, loc, v); });
+}
+
+/// Returns x / (1 + |x|).
+Value buildSoftsign(nn::SoftsignOp, OpBuilder &b, Location loc, Value x) {
+  Value one = constantLike(b, loc, x, 1.0);
+  Value denominator =
+      arith::AddFOp::create(b, loc, one, math::AbsFOp::create(b, loc, x));
+  return arith::DivFOp::create(b, loc, x, denominator);
+}
+
+/// Returns x * tanh(softplus(x)).
+Value buildMish(nn::MishOp, OpBuilder &b, Location loc, Value x) {
+  return computeInF32(b, loc, x, [&](Value v) -> Value {
+    Value softplus = buildSoftplusScalar(b, loc, v);
+    return arith::MulFOp::create(b, loc, v,
+                                 math::TanhOp::create(b, loc, softplus));
+  });
+}
+
+/// Returns x for x > alpha, 0 otherwise; NaN stays NaN, as in ONNX's
+/// reference and PyTorch's threshold.
+Value buildThresholdedRelu(nn::ThresholdedReluOp op, OpBuilder &b, Location loc,
+                           Value x) {
+  Value alpha = constantLike(b, loc, x, op.getAlpha().convertToDouble());
+  Value atMost =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, x, alpha);
+  return arith::SelectOp::create(b, loc, atMost, constantLike(b, loc, x, 0.0),
+                                 x);
+}
+
+/// Returns x for x >= 0, slope * x below.
+Value buildPRelu(nn::PReluOp, OpBuilder &b, Location loc, Value x,
+                 Value slope) {
+  if (isa<FloatType>(x.getType()))
+    return selectBelowZero(b, loc, x, arith::MulFOp::create(b, loc, slope, x));
+  Value isNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x,
+                                           constantLike(b, loc, x, 0.0));
+  return arith::SelectOp::create(b, loc, isNegative,
+                                 arith::MulIOp::create(b, loc, slope, x), x);
+}
+
+/// Returns the remainder of lhs / rhs: the sign of the dividend with `fmod`
+/// (C fmod, arith.remf / remsi), of the divisor without (Python's %). An
+/// integer divisor of 0 gives 0 as in NumPy, and -1 gives 0 without the
+/// overflow of INT_MIN % -1.
+Value buildMod(nn::ModOp op, OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  if (isa<FloatType>(lhs.getType())) {
+    // fmod is exact, so a narrow float's remainder computed in f32 rounds
+    // back without error.
+    auto type = cast<FloatType>(lhs.getType());
+    if (type.getWidth() >= 32)
+      return arith::RemFOp::create(b, loc, lhs, rhs);
+    Value wideLhs = arith::ExtFOp::create(b, loc, b.getF32Type(), lhs);
+    Value wideRhs = arith::ExtFOp::create(b, loc, b.getF32Type(), rhs);
+    return arith::TruncFOp::create(
+        b, loc, type, arith::RemFOp::create(b, loc, wideLhs, wideRhs));
+  }
+  Value zero = constantLike(b, loc, lhs, 0.0);
+  Value one = constantLike(b, loc, lhs, 1.0);
+  Value minusOne = constantLike(b, loc, lhs, -1.0);
+  Value unsafe = arith::OrIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rhs, zero),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rhs, minusOne));
+  Value divisor = arith::SelectOp::create(b, loc, unsafe, one, rhs);
+  Value remainder = arith::RemSIOp::create(b, loc, lhs, divisor);
+  if (op.getFmod())
+    return remainder;
+  // Move a non-zero remainder whose sign differs from the divisor's by one
+  // divisor: (r != 0) && ((r < 0) != (d < 0)).
+  Value nonZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, remainder, zero);
+  Value signsDiffer = arith::XOrIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, remainder, zero),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, divisor, zero));
+  Value adjust = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
+  return arith::SelectOp::create(
+      b, loc, adjust, arith::AddIOp::create(b, loc, remainder, divisor),
+      remainder);
+}
+
+/// Lowers a broadcasting op of two operands whose scalar computation needs
+/// the op (for its attributes) to an elementwise linalg.generic.
+template <typename OpTy,
+          Value (*buildScalar)(OpTy, OpBuilder &, Location, Value, Value)>
+struct BinaryWithAttrsLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        convertTensorType(this->getTypeConverter(), op.getType());
+    if (!resultType)
+      return emitUnsupported(op, "result type");
+    Value result = createElementwiseOp(
+        rewriter, op.getLoc(), resultType, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return buildScalar(op, b, loc, args[0], args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void kiln::lowering::populateElementwisePatterns(
@@ -430,4 +851,40 @@ void kiln::lowering::populateElementwisePatterns(
       UnaryLowering<nn::RsqrtOp, buildRsqrt>,
       UnaryLowering<nn::NegOp, buildNeg>, UnaryLowering<nn::AbsOp, buildAbs>>(
       typeConverter, context);
+  patterns.add<BroadcastBinaryLowering<nn::EqualOp, buildEqual>,
+               BroadcastBinaryLowering<nn::LessOp, buildLess>,
+               BroadcastBinaryLowering<nn::LessEqualOp, buildLessEqual>,
+               BroadcastBinaryLowering<nn::GreaterOp, buildGreater>,
+               BroadcastBinaryLowering<nn::GreaterEqualOp, buildGreaterEqual>,
+               BroadcastBinaryLowering<nn::AndOp, buildAnd>,
+               BroadcastBinaryLowering<nn::OrOp, buildOr>,
+               BroadcastBinaryLowering<nn::XorOp, buildXor>,
+               BinaryWithAttrsLowering<nn::PReluOp, buildPRelu>,
+               BinaryWithAttrsLowering<nn::ModOp, buildMod>>(typeConverter,
+                                                             context);
+  patterns.add<
+      UnaryLowering<nn::NotOp, buildNot>,
+      UnaryLowering<nn::FloorOp, buildFloor>,
+      UnaryLowering<nn::CeilOp, buildCeil>,
+      UnaryLowering<nn::RoundOp, buildRound>,
+      UnaryLowering<nn::SignOp, buildSign>, UnaryLowering<nn::SinOp, buildSin>,
+      UnaryLowering<nn::CosOp, buildCos>, UnaryLowering<nn::TanOp, buildTan>,
+      UnaryLowering<nn::AsinOp, buildAsin>,
+      UnaryLowering<nn::AcosOp, buildAcos>,
+      UnaryLowering<nn::AtanOp, buildAtan>,
+      UnaryLowering<nn::SinhOp, buildSinh>,
+      UnaryLowering<nn::CoshOp, buildCosh>,
+      UnaryLowering<nn::AsinhOp, buildAsinh>,
+      UnaryLowering<nn::AcoshOp, buildAcosh>,
+      UnaryLowering<nn::AtanhOp, buildAtanh>,
+      UnaryLowering<nn::IsNaNOp, buildIsNaN>,
+      UnaryLowering<nn::IsInfOp, buildIsInf>,
+      UnaryLowering<nn::LeakyReluOp, buildLeakyRelu>,
+      UnaryLowering<nn::EluOp, buildElu>, UnaryLowering<nn::SeluOp, buildSelu>,
+      UnaryLowering<nn::CeluOp, buildCelu>,
+      UnaryLowering<nn::SoftplusOp, buildSoftplus>,
+      UnaryLowering<nn::SoftsignOp, buildSoftsign>,
+      UnaryLowering<nn::MishOp, buildMish>,
+      UnaryLowering<nn::ThresholdedReluOp, buildThresholdedRelu>>(typeConverter,
+                                                                  context);
 }

@@ -3,8 +3,9 @@
 // Lowers the nn ops that reduce along dimensions: softmax (numerically
 // stable: the maximum is subtracted before exponentiating), layer_norm
 // (two-pass mean and biased variance), batch_norm (inference, one
-// elementwise generic), global_avg_pool and reduce_sum/mean/max
-// (linalg.reduce, with tensor.expand_shape restoring `keepdims` dimensions).
+// elementwise generic), global_avg_pool, reduce_sum/mean/max/min/prod
+// (linalg.reduce, with tensor.expand_shape restoring `keepdims` dimensions)
+// and argmax/argmin (a linalg.generic carrying the extreme and its index).
 //
 //===----------------------------------------------------------------------===//
 
@@ -266,8 +267,149 @@ struct GlobalAvgPoolLowering : OpConversionPattern<nn::GlobalAvgPoolOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Further reductions: reduce_min, reduce_prod, argmax, argmin
+//===----------------------------------------------------------------------===//
+
+/// Returns the identity of a min reduction: +inf for floats, the largest
+/// signed value for integers and true for i1.
+TypedAttr getHighestValueAttr(Type elementType) {
+  if (auto floatType = dyn_cast<FloatType>(elementType))
+    return FloatAttr::get(
+        floatType,
+        APFloat::getInf(floatType.getFloatSemantics(), /*Negative=*/false));
+  auto intType = cast<IntegerType>(elementType);
+  if (isBoolType(intType))
+    return IntegerAttr::get(intType, 1);
+  return IntegerAttr::get(intType,
+                          APInt::getSignedMaxValue(intType.getWidth()));
+}
+
+/// Returns the scalar product of `lhs` and `rhs` (mulf, or muli which is
+/// `and` for i1).
+Value createMul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  if (isa<FloatType>(lhs.getType()))
+    return arith::MulFOp::create(b, loc, lhs, rhs);
+  return arith::MulIOp::create(b, loc, lhs, rhs);
+}
+
+/// Returns the i1 "the element replaces the current extreme" of argmax
+/// (`isMax`) or argmin. Ties keep the first index unless `selectLast`. A NaN
+/// wins over any number, as in NumPy (the first NaN, or the last with
+/// `selectLast`, as ONNX's reference flips the axis for it).
+Value createArgTakes(OpBuilder &b, Location loc, Value element, Value current,
+                     bool isMax, bool selectLast) {
+  Type type = element.getType();
+  if (isa<FloatType>(type)) {
+    arith::CmpFPredicate predicate =
+        isMax ? (selectLast ? arith::CmpFPredicate::OGE
+                            : arith::CmpFPredicate::OGT)
+              : (selectLast ? arith::CmpFPredicate::OLE
+                            : arith::CmpFPredicate::OLT);
+    Value better = arith::CmpFOp::create(b, loc, predicate, element, current);
+    Value elementNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
+                                             element, element);
+    if (!selectLast) {
+      Value currentNumber = arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::ORD, current, current);
+      elementNaN = arith::AndIOp::create(b, loc, elementNaN, currentNumber);
+    }
+    return arith::OrIOp::create(b, loc, better, elementNaN);
+  }
+  bool isUnsigned = isBoolType(type);
+  arith::CmpIPredicate predicate;
+  if (isMax)
+    predicate = selectLast ? (isUnsigned ? arith::CmpIPredicate::uge
+                                         : arith::CmpIPredicate::sge)
+                           : (isUnsigned ? arith::CmpIPredicate::ugt
+                                         : arith::CmpIPredicate::sgt);
+  else
+    predicate = selectLast ? (isUnsigned ? arith::CmpIPredicate::ule
+                                         : arith::CmpIPredicate::sle)
+                           : (isUnsigned ? arith::CmpIPredicate::ult
+                                         : arith::CmpIPredicate::slt);
+  return arith::CmpIOp::create(b, loc, predicate, element, current);
+}
+
+/// Lowers nn.argmax / nn.argmin to one linalg.generic that carries the
+/// running extreme and its index along `axis`; with `keepdims` the axis
+/// comes back as size 1.
+template <typename OpTy, bool isMax>
+struct ArgReduceLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType =
+        convertTensorType(this->getTypeConverter(), op.getType());
+    if (!resultType)
+      return emitUnsupported(op, "result type");
+    Value input = adaptor.getInput();
+    auto inputType = dyn_cast<RankedTensorType>(input.getType());
+    if (!inputType)
+      return emitUnsupported(op, "input type");
+    int64_t rank = inputType.getRank();
+    int64_t axis = op.getAxis();
+    bool selectLast = op.getSelectLastIndex();
+    Type elementType = inputType.getElementType();
+    Type indexType = rewriter.getI64Type();
+
+    SmallVector<OpFoldResult> sizes = getTensorSizes(rewriter, loc, input);
+    SmallVector<OpFoldResult> keptSizes;
+    SmallVector<int64_t> keptShape;
+    SmallVector<AffineExpr> keptExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t d = 0; d < rank; ++d) {
+      iterators.push_back(d == axis ? utils::IteratorType::reduction
+                                    : utils::IteratorType::parallel);
+      if (d == axis)
+        continue;
+      keptSizes.push_back(sizes[d]);
+      keptShape.push_back(inputType.getDimSize(d));
+      keptExprs.push_back(rewriter.getAffineDimExpr(d));
+    }
+    auto valueType = RankedTensorType::get(keptShape, elementType);
+    auto indicesType = RankedTensorType::get(keptShape, indexType);
+    Value initValue =
+        arith::ConstantOp::create(rewriter, loc,
+                                  isMax ? getLowestValueAttr(elementType)
+                                        : getHighestValueAttr(elementType));
+    Value initIndex =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(0));
+    Value values =
+        createFilledTensor(rewriter, loc, valueType, keptSizes, initValue);
+    Value indices =
+        createFilledTensor(rewriter, loc, indicesType, keptSizes, initIndex);
+    MLIRContext *context = rewriter.getContext();
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, context);
+    AffineMap kept = AffineMap::get(rank, 0, keptExprs, context);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valueType, indicesType}, ValueRange{input},
+        ValueRange{values, indices}, ArrayRef<AffineMap>{identity, kept, kept},
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value position = linalg::IndexOp::create(b, l, axis);
+          Value index = arith::IndexCastOp::create(b, l, indexType, position);
+          Value takes =
+              createArgTakes(b, l, args[0], args[1], isMax, selectLast);
+          Value newValue =
+              arith::SelectOp::create(b, l, takes, args[0], args[1]);
+          Value newIndex = arith::SelectOp::create(b, l, takes, index, args[2]);
+          linalg::YieldOp::create(b, l, ValueRange{newValue, newIndex});
+        });
+    Value result = generic.getResult(1);
+    if (op.getKeepdims())
+      result = insertUnitDims(rewriter, loc, result, resultType, {axis});
+    if (result.getType() != resultType)
+      result = tensor::CastOp::create(rewriter, loc, resultType, result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// The reductions nn.reduce_* lower to.
-enum class ReductionKind { Sum, Mean, Max };
+enum class ReductionKind { Sum, Mean, Max, Min, Prod };
 
 /// Lowers nn.reduce_sum / reduce_mean / reduce_max with linalg.reduce; with
 /// `keepdims` the reduced dimensions come back as size 1.
@@ -294,6 +436,12 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     if (kind == ReductionKind::Max) {
       result = createReduction(rewriter, loc, input, axes,
                                getLowestValueAttr(elementType), createMax);
+    } else if (kind == ReductionKind::Min) {
+      result = createReduction(rewriter, loc, input, axes,
+                               getHighestValueAttr(elementType), createMin);
+    } else if (kind == ReductionKind::Prod) {
+      result = createReduction(rewriter, loc, input, axes,
+                               getScalarAttr(elementType, 1.0), createMul);
     } else {
       result = createSum(rewriter, loc, input, axes);
       if (kind == ReductionKind::Mean)
@@ -318,6 +466,10 @@ void kiln::lowering::populateNormalizationPatterns(
                GlobalAvgPoolLowering,
                ReduceLowering<nn::ReduceSumOp, ReductionKind::Sum>,
                ReduceLowering<nn::ReduceMeanOp, ReductionKind::Mean>,
-               ReduceLowering<nn::ReduceMaxOp, ReductionKind::Max>>(
+               ReduceLowering<nn::ReduceMaxOp, ReductionKind::Max>,
+               ReduceLowering<nn::ReduceMinOp, ReductionKind::Min>,
+               ReduceLowering<nn::ReduceProdOp, ReductionKind::Prod>,
+               ArgReduceLowering<nn::ArgMaxOp, /*isMax=*/true>,
+               ArgReduceLowering<nn::ArgMinOp, /*isMax=*/false>>(
       typeConverter, patterns.getContext());
 }

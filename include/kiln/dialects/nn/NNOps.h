@@ -27,6 +27,20 @@ llvm::LogicalResult
 inferBroadcastBinaryType(std::optional<mlir::Location> loc, mlir::Type lhs,
                          mlir::Type rhs,
                          llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Infers the result type of a broadcasting comparison or logical op: the
+/// broadcast shape of both operands with element type i1. The operands must
+/// share an element type. Reports through `loc`.
+llvm::LogicalResult
+inferBroadcastCompareType(std::optional<mlir::Location> loc, mlir::Type lhs,
+                          mlir::Type rhs,
+                          llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Infers the result type of an elementwise test (isnan, isinf): the
+/// operand's shape with element type i1.
+llvm::LogicalResult
+inferUnaryTestType(std::optional<mlir::Location> loc, mlir::Type input,
+                   llvm::SmallVectorImpl<mlir::Type> &inferred);
 } // namespace kiln::nn
 
 #define GET_OP_CLASSES
