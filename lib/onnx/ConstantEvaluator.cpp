@@ -560,8 +560,8 @@ void kiln::onnximport::addConstantConverters(ConverterRegistry &registry) {
   registry["Constant"] = convertConstant;
   registry["Shape"] = convertShape;
   registry["Size"] = convertSize;
-  for (StringRef opType :
-       {"ConstantOfShape", "Range", "Equal", "Less", "Greater", "LessOrEqual",
-        "GreaterOrEqual", "Not", "And", "Or", "Xor"})
+  // Comparisons and logical ops on non-constant inputs have nn converters
+  // (ElementwiseOps.cpp).
+  for (StringRef opType : {"ConstantOfShape", "Range"})
     registry[opType] = convertOnlyConstant;
 }

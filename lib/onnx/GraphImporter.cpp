@@ -202,7 +202,11 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
     if (attr.has_g() || attr.graphs_size() > 0)
       return ctx.fail("operators with subgraphs are not supported");
 
-  FailureOr<bool> evaluated = tryEvaluateNode(ctx);
+  bool skipEvaluation = false;
+  if (failed(checkLegacyNode(ctx, skipEvaluation)))
+    return failure();
+  FailureOr<bool> evaluated =
+      skipEvaluation ? FailureOr<bool>(false) : tryEvaluateNode(ctx);
   if (failed(evaluated))
     return failure();
   if (!*evaluated) {

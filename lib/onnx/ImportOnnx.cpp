@@ -3,7 +3,7 @@
 // The public entry points of the ONNX frontend. A model is parsed with
 // libonnx's protobuf classes, validated by onnx::checker::check_model and a
 // check of every tensor's data size, checked for a supported opset of the
-// default domain (7 to 17), imported by GraphImporter, and finally run
+// default domain (1 to 17), imported by GraphImporter, and finally run
 // through ONNX shape inference, whose output shapes must agree with the
 // imported ones. libonnx reports problems by throwing; every exception
 // becomes one error line that names the file.
@@ -35,7 +35,7 @@
 using namespace mlir;
 
 /// The range of default-domain opsets the converters implement.
-static constexpr int64_t kMinOpset = 7;
+static constexpr int64_t kMinOpset = 1;
 static constexpr int64_t kMaxOpset = 17;
 
 void kiln::registerOnnxImportDialects(DialectRegistry &registry) {

@@ -225,13 +225,51 @@ static LogicalResult convertBatchNorm(NodeContext &ctx) {
   return success();
 }
 
+/// Builds LayerNormalization's optional statistics outputs for `input`
+/// normalized over [axis, rank): Mean = mean(x) and InvStdDev =
+/// 1 / sqrt(mean((x - Mean)^2) + epsilon), both keeping the reduced
+/// dimensions as 1, as ONNX defines them.
+static LogicalResult setLayerNormStatistics(NodeContext &ctx, Value input,
+                                            int64_t axis, double epsilon) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto axes = llvm::to_vector(llvm::seq<int64_t>(axis, type.getRank()));
+  FailureOr<Value> mean = ctx.create<nn::ReduceMeanOp>(
+      input, ArrayRef<int64_t>(axes), /*keepdims=*/true);
+  if (failed(mean))
+    return failure();
+  if (ctx.isOutputUsed(1))
+    ctx.setOutput(1, *mean);
+  if (!ctx.isOutputUsed(2))
+    return success();
+  FailureOr<Value> centered = ctx.create<nn::SubOp>(input, *mean);
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = ctx.create<nn::MulOp>(*centered, *centered);
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> variance = ctx.create<nn::ReduceMeanOp>(
+      *squared, ArrayRef<int64_t>(axes), /*keepdims=*/true);
+  if (failed(variance))
+    return failure();
+  FailureOr<Value> eps = ctx.createScalar(type.getElementType(), epsilon);
+  if (failed(eps))
+    return failure();
+  FailureOr<Value> shifted = ctx.create<nn::AddOp>(*variance, *eps);
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> inverse = ctx.create<nn::RsqrtOp>(*shifted);
+  if (failed(inverse))
+    return failure();
+  ctx.setOutput(2, *inverse);
+  return success();
+}
+
 /// Converts LayerNormalization (opset 17). nn.layer_norm wants scale and bias
 /// of exactly the normalized shape; ONNX only needs them to broadcast to it,
 /// so other shapes are applied after the normalization with nn.mul / nn.add.
+/// The Mean and InvStdDev outputs are computed separately when used (f32
+/// inputs only: for other types ONNX computes them in the stash type).
 static LogicalResult convertLayerNorm(NodeContext &ctx) {
-  if (failed(ctx.checkOutputsUnused(
-          1, "the Mean and InvStdDev outputs are not supported")))
-    return failure();
   FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
   if (failed(inputType))
     return failure();
@@ -280,7 +318,12 @@ static LogicalResult convertLayerNorm(NodeContext &ctx) {
     }
   }
   ctx.setOutput(0, *result);
-  return success();
+  if (!ctx.isOutputUsed(1) && !ctx.isOutputUsed(2))
+    return success();
+  if (!inputType->getElementType().isF32())
+    return ctx.fail("the Mean and InvStdDev outputs are supported for float "
+                    "inputs only");
+  return setLayerNormStatistics(ctx, *input, *axis, *epsilon);
 }
 
 /// Converts Softmax, or LogSoftmax with `isLog`. Before opset 13 the input is

@@ -376,6 +376,19 @@ getWindowPads(NodeContext &ctx, llvm::ArrayRef<int64_t> spatialSizes,
               llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
               llvm::ArrayRef<int64_t> dilations);
 
+/// Checks a node of a default-domain opset below 7 for the legacy forms the
+/// converters cannot express (training-mode `is_test`, shapes the legacy
+/// `broadcast` rule forbids) before it is evaluated or converted. Sets
+/// `skipEvaluation` when the import-time evaluator (which broadcasts like
+/// NumPy) must leave the node to its converter. A no-op from opset 7 on.
+mlir::LogicalResult checkLegacyNode(NodeContext &ctx, bool &skipEvaluation);
+
+/// Returns `rhs` reshaped so that NumPy broadcasting against `lhs` places it
+/// as the legacy (opset < 7) `broadcast`/`axis` attributes do; `rhs` itself
+/// when no reshape is needed (always from opset 7 on).
+mlir::FailureOr<mlir::Value>
+alignLegacyBroadcastOperand(NodeContext &ctx, mlir::Value lhs, mlir::Value rhs);
+
 /// Returns the registry holding every converter.
 const ConverterRegistry &getConverterRegistry();
 

@@ -3,8 +3,11 @@
 // Converters for the window and reduction ops: MaxPool and AveragePool (2-D,
 // with ceil_mode, dilations, count_include_pad and auto_pad),
 // GlobalAveragePool, GlobalMaxPool (a reduce_max over the spatial
-// dimensions) and ReduceSum / ReduceMean / ReduceMax, whose axes come from an
-// attribute or, for ReduceSum from opset 13, from a constant input.
+// dimensions) and ReduceSum / ReduceMean / ReduceMax / ReduceMin /
+// ReduceProd, whose axes come from an attribute or, for ReduceSum from opset
+// 13 (the others from 18), from a constant input; ReduceL1, ReduceL2,
+// ReduceLogSum, ReduceLogSumExp and ReduceSumSquare as elementwise ops around
+// reduce_sum; ArgMax and ArgMin.
 //
 //===----------------------------------------------------------------------===//
 
@@ -222,7 +225,134 @@ static LogicalResult convertReduceMax(NodeContext &ctx) {
   return convertReduce<nn::ReduceMaxOp>(ctx, /*axesFromInput=*/false);
 }
 
+//===----------------------------------------------------------------------===//
+// Further reductions: ReduceMin, ReduceProd, ReduceL1, ReduceL2,
+// ReduceLogSum, ReduceLogSumExp, ReduceSumSquare, ArgMax, ArgMin
+//===----------------------------------------------------------------------===//
+
+/// The elementwise steps around an nn.reduce_sum that make up the composite
+/// ONNX reductions.
+enum class SumReduction { L1, L2, LogSum, LogSumExp, SumSquare };
+
+/// Converts ReduceL1 (sum of |x|), ReduceL2 (sqrt of the sum of x*x),
+/// ReduceLogSum (log of the sum), ReduceLogSumExp (log of the sum of exp x,
+/// unshifted as in ONNX's reference) and ReduceSumSquare (sum of x*x). Axes
+/// are attributes before opset 18 and a constant input from it on; with no
+/// axes and `noop_with_empty_axes` the node is the identity.
+template <SumReduction kind>
+static LogicalResult convertSumReduction(NodeContext &ctx) {
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  FailureOr<int64_t> keepDims = ctx.getIntAttr("keepdims", 1);
+  if (failed(keepDims))
+    return failure();
+  FailureOr<int64_t> noopWithEmptyAxes =
+      ctx.getIntAttr("noop_with_empty_axes", 0);
+  if (failed(noopWithEmptyAxes))
+    return failure();
+  SmallVector<int64_t> axes;
+  if (ctx.getOpset() >= 18) {
+    if (ctx.hasInput(1)) {
+      FailureOr<SmallVector<int64_t>> values =
+          ctx.getConstantInts(1, "the 'axes' input");
+      if (failed(values))
+        return failure();
+      axes = *values;
+    }
+  } else {
+    FailureOr<std::optional<SmallVector<int64_t>>> values =
+        ctx.getIntsAttr("axes");
+    if (failed(values))
+      return failure();
+    if (*values)
+      axes = **values;
+  }
+  int64_t rank = inputType->getRank();
+  if (axes.empty()) {
+    if (*noopWithEmptyAxes != 0)
+      return ctx.setOutputAlias(0, 0);
+    axes.resize(rank);
+    std::iota(axes.begin(), axes.end(), 0);
+  }
+  FailureOr<SmallVector<int64_t>> normalized = ctx.normalizeAxes(axes, rank);
+  if (failed(normalized))
+    return failure();
+  FailureOr<Value> value = ctx.getInput(0);
+  if (failed(value))
+    return failure();
+  if (kind == SumReduction::L1)
+    value = ctx.create<nn::AbsOp>(*value);
+  else if (kind == SumReduction::L2 || kind == SumReduction::SumSquare)
+    value = ctx.create<nn::MulOp>(*value, *value);
+  else if (kind == SumReduction::LogSumExp)
+    value = ctx.create<nn::ExpOp>(*value);
+  if (failed(value))
+    return failure();
+  value = ctx.create<nn::ReduceSumOp>(*value, ArrayRef<int64_t>(*normalized),
+                                      *keepDims != 0);
+  if (failed(value))
+    return failure();
+  if (kind == SumReduction::L2)
+    value = ctx.create<nn::SqrtOp>(*value);
+  else if (kind == SumReduction::LogSum || kind == SumReduction::LogSumExp)
+    value = ctx.create<nn::LogOp>(*value);
+  if (failed(value))
+    return failure();
+  ctx.setOutput(0, *value);
+  return success();
+}
+
+static LogicalResult convertReduceMin(NodeContext &ctx) {
+  return convertReduce<nn::ReduceMinOp>(ctx, ctx.getOpset() >= 18);
+}
+static LogicalResult convertReduceProd(NodeContext &ctx) {
+  return convertReduce<nn::ReduceProdOp>(ctx, ctx.getOpset() >= 18);
+}
+
+/// Converts ArgMax / ArgMin (`axis`, `keepdims`, and `select_last_index`
+/// from opset 12).
+template <typename OpTy>
+static LogicalResult convertArgReduce(NodeContext &ctx) {
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  FailureOr<int64_t> axisValue = ctx.getIntAttr("axis", 0);
+  if (failed(axisValue))
+    return failure();
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisValue, inputType->getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<int64_t> keepDims = ctx.getIntAttr("keepdims", 1);
+  if (failed(keepDims))
+    return failure();
+  FailureOr<int64_t> selectLast = ctx.getIntAttr("select_last_index", 0);
+  if (failed(selectLast))
+    return failure();
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  Builder &builder = ctx.getBuilder();
+  FailureOr<Value> result =
+      ctx.create<OpTy>(*input, builder.getI64IntegerAttr(*axis),
+                       builder.getBoolAttr(*keepDims != 0),
+                       builder.getBoolAttr(*selectLast != 0));
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
 void kiln::onnximport::addPoolingConverters(ConverterRegistry &registry) {
+  registry["ReduceMin"] = convertReduceMin;
+  registry["ReduceProd"] = convertReduceProd;
+  registry["ReduceL1"] = convertSumReduction<SumReduction::L1>;
+  registry["ReduceL2"] = convertSumReduction<SumReduction::L2>;
+  registry["ReduceLogSum"] = convertSumReduction<SumReduction::LogSum>;
+  registry["ReduceLogSumExp"] = convertSumReduction<SumReduction::LogSumExp>;
+  registry["ReduceSumSquare"] = convertSumReduction<SumReduction::SumSquare>;
+  registry["ArgMax"] = convertArgReduce<nn::ArgMaxOp>;
+  registry["ArgMin"] = convertArgReduce<nn::ArgMinOp>;
   registry["MaxPool"] = convertMaxPool;
   registry["AveragePool"] = convertAveragePool;
   registry["GlobalAveragePool"] = convertGlobalAveragePool;

@@ -2,12 +2,13 @@
 //
 // Converters for the ops that only move data: Reshape, Flatten, Squeeze and
 // Unsqueeze (all nn.reshape or nn.flatten), Transpose, Concat, Split and
-// Slice (nn.slice in its normalized form), Pad, Gather, Expand (a product
-// with ones), Identity and inference-mode Dropout. Shape arguments must be
-// constants; `0` and `-1` in a Reshape shape, negative axes and out-of-range
-// slice bounds are resolved here against the static input shape. When the data
-// itself is a small constant (a shape being computed), the result is computed
-// at import time instead of becoming an op.
+// Slice (nn.slice in its normalized form), Pad, Gather, GatherElements,
+// Expand and Tile (products with ones), DepthToSpace and SpaceToDepth
+// (reshape, transpose, reshape), Identity and inference-mode Dropout. Shape
+// arguments must be constants; `0` and `-1` in a Reshape shape, negative axes
+// and out-of-range slice bounds are resolved here against the static input
+// shape. When the data itself is a small constant (a shape being computed),
+// the result is computed at import time instead of becoming an op.
 //
 //===----------------------------------------------------------------------===//
 
@@ -70,8 +71,19 @@ static LogicalResult convertReshape(NodeContext &ctx) {
   FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
   if (failed(inputType))
     return failure();
-  FailureOr<SmallVector<int64_t>> target =
-      ctx.getConstantInts(1, "the 'shape' input");
+  FailureOr<SmallVector<int64_t>> target;
+  if (ctx.getOpset() < 5) {
+    // Before opset 5 the target shape is the `shape` attribute.
+    FailureOr<std::optional<SmallVector<int64_t>>> attr =
+        ctx.getIntsAttr("shape");
+    if (failed(attr))
+      return failure();
+    if (!*attr)
+      return ctx.fail("attribute 'shape' is required");
+    target = **attr;
+  } else {
+    target = ctx.getConstantInts(1, "the 'shape' input");
+  }
   if (failed(target))
     return failure();
   FailureOr<int64_t> allowZero = ctx.getIntAttr("allowzero", 0);
@@ -281,10 +293,11 @@ static LogicalResult convertConcat(NodeContext &ctx) {
   FailureOr<RankedTensorType> firstType = ctx.getInputType(0);
   if (failed(firstType))
     return failure();
+  // Before opset 4 the axis is optional and defaults to 1.
   const onnx::AttributeProto *axisAttr = ctx.findAttribute("axis");
-  if (!axisAttr)
+  if (!axisAttr && ctx.getOpset() >= 4)
     return ctx.fail("attribute 'axis' is required");
-  FailureOr<int64_t> axisValue = ctx.getIntAttr("axis", 0);
+  FailureOr<int64_t> axisValue = ctx.getIntAttr("axis", 1);
   if (failed(axisValue))
     return failure();
   FailureOr<int64_t> axis = ctx.normalizeAxis(*axisValue, firstType->getRank());
@@ -626,12 +639,14 @@ static LogicalResult convertPad(NodeContext &ctx) {
   SmallVector<int64_t> pads;
   double value = 0.0;
   if (ctx.getOpset() < 11) {
+    // Opset 1 spells the attribute `paddings`.
+    StringRef padsName = ctx.getOpset() < 2 ? "paddings" : "pads";
     FailureOr<std::optional<SmallVector<int64_t>>> attr =
-        ctx.getIntsAttr("pads");
+        ctx.getIntsAttr(padsName);
     if (failed(attr))
       return failure();
     if (!*attr)
-      return ctx.fail("attribute 'pads' is required");
+      return ctx.fail("attribute '" + padsName + "' is required");
     pads = **attr;
     FailureOr<double> valueAttr = ctx.getFloatAttr("value", 0.0);
     if (failed(valueAttr))
@@ -735,7 +750,192 @@ static LogicalResult convertDropout(NodeContext &ctx) {
   return ctx.setOutputAlias(0, 0);
 }
 
+//===----------------------------------------------------------------------===//
+// Tile, DepthToSpace, SpaceToDepth: reshapes and transposes (and, for Tile, a
+// product with ones, which copies every element exactly)
+//===----------------------------------------------------------------------===//
+
+/// Converts Tile with constant `repeats` (opset 6 on): the input reshaped to
+/// [1, d0, 1, d1, ...], broadcast by a product with ones of shape
+/// [r0, d0, r1, d1, ...], and reshaped to [r0 * d0, r1 * d1, ...].
+static LogicalResult convertTile(NodeContext &ctx) {
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  FailureOr<SmallVector<int64_t>> repeats =
+      ctx.getConstantInts(1, "the 'repeats' input");
+  if (failed(repeats))
+    return failure();
+  int64_t rank = inputType->getRank();
+  if (static_cast<int64_t>(repeats->size()) != rank)
+    return ctx.fail("'repeats' has " + Twine(repeats->size()) +
+                    " entries for an input of rank " + Twine(rank));
+  if (llvm::any_of(*repeats, [](int64_t r) { return r < 1; }))
+    return ctx.fail("repeats below 1 are not supported");
+  if (!inputType->hasStaticShape())
+    return ctx.fail("inputs with dynamic dimensions are not supported");
+  if (llvm::all_of(*repeats, [](int64_t r) { return r == 1; }))
+    return ctx.setOutputAlias(0, 0);
+  Type elementType = inputType->getElementType();
+  Attribute one;
+  if (isa<FloatType>(elementType))
+    one = FloatAttr::get(elementType, 1.0);
+  else if (isa<IntegerType>(elementType))
+    one = IntegerAttr::get(elementType, 1);
+  else
+    return ctx.fail("tiling quantized tensors is not supported");
+  SmallVector<int64_t> interleaved, broadcast, tiled;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = inputType->getDimSize(d);
+    interleaved.append({1, dim});
+    broadcast.append({(*repeats)[d], dim});
+    tiled.push_back((*repeats)[d] * dim);
+  }
+  if (!countElements(tiled))
+    return ctx.fail("the tiled tensor is too large");
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> value = ctx.createReshape(*input, interleaved);
+  if (failed(value))
+    return failure();
+  auto onesType = RankedTensorType::get(broadcast, elementType);
+  FailureOr<Value> ones = ctx.create<nn::ConstantOp>(
+      ElementsAttr(DenseElementsAttr::get(onesType, one)));
+  if (failed(ones))
+    return failure();
+  value = ctx.create<nn::MulOp>(*value, *ones);
+  if (failed(value))
+    return failure();
+  value = ctx.createReshape(*value, tiled);
+  if (failed(value))
+    return failure();
+  ctx.setOutput(0, *value);
+  return success();
+}
+
+/// Reshapes input 0 to `split`, permutes it by `perm` and reshapes it to
+/// `shape`: the common form of DepthToSpace and SpaceToDepth.
+static LogicalResult setRearrangedOutput(NodeContext &ctx,
+                                         ArrayRef<int64_t> split,
+                                         ArrayRef<int64_t> perm,
+                                         ArrayRef<int64_t> shape) {
+  FailureOr<Value> value = ctx.getInput(0);
+  if (failed(value))
+    return failure();
+  value = ctx.createReshape(*value, split);
+  if (failed(value))
+    return failure();
+  value = ctx.create<nn::TransposeOp>(*value, perm);
+  if (failed(value))
+    return failure();
+  value = ctx.createReshape(*value, shape);
+  if (failed(value))
+    return failure();
+  ctx.setOutput(0, *value);
+  return success();
+}
+
+/// Reads the NCHW input type and `blocksize` of DepthToSpace / SpaceToDepth;
+/// C, H and W must be static.
+static FailureOr<std::pair<RankedTensorType, int64_t>>
+getBlockRearrangement(NodeContext &ctx) {
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  if (inputType->getRank() != 4) {
+    (void)ctx.fail("expects an N x C x H x W input");
+    return failure();
+  }
+  if (llvm::any_of(inputType->getShape().drop_front(), ShapedType::isDynamic)) {
+    (void)ctx.fail("dynamic C, H or W dimensions are not supported");
+    return failure();
+  }
+  const onnx::AttributeProto *attr = ctx.findAttribute("blocksize");
+  if (!attr) {
+    (void)ctx.fail("attribute 'blocksize' is required");
+    return failure();
+  }
+  FailureOr<int64_t> blockSize = ctx.getIntAttr("blocksize", 1);
+  if (failed(blockSize))
+    return failure();
+  if (*blockSize < 1) {
+    (void)ctx.fail("'blocksize' must be positive");
+    return failure();
+  }
+  return std::make_pair(*inputType, *blockSize);
+}
+
+/// Converts DepthToSpace in DCR (default) or CRD mode.
+static LogicalResult convertDepthToSpace(NodeContext &ctx) {
+  auto info = getBlockRearrangement(ctx);
+  if (failed(info))
+    return failure();
+  auto [type, b] = *info;
+  FailureOr<std::string> mode = ctx.getStringAttr("mode", "DCR");
+  if (failed(mode))
+    return failure();
+  if (*mode != "DCR" && *mode != "CRD")
+    return ctx.fail("mode '" + *mode + "' is not supported");
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
+          h = type.getDimSize(2), w = type.getDimSize(3);
+  if (c % (b * b) != 0)
+    return ctx.fail("the channel count " + Twine(c) +
+                    " is not a multiple of blocksize^2");
+  int64_t depth = c / (b * b);
+  SmallVector<int64_t> shape = {n, depth, h * b, w * b};
+  if (*mode == "DCR")
+    return setRearrangedOutput(ctx, {n, b, b, depth, h, w}, {0, 3, 4, 1, 5, 2},
+                               shape);
+  return setRearrangedOutput(ctx, {n, depth, b, b, h, w}, {0, 1, 4, 2, 5, 3},
+                             shape);
+}
+
+/// Converts SpaceToDepth.
+static LogicalResult convertSpaceToDepth(NodeContext &ctx) {
+  auto info = getBlockRearrangement(ctx);
+  if (failed(info))
+    return failure();
+  auto [type, b] = *info;
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
+          h = type.getDimSize(2), w = type.getDimSize(3);
+  if (h % b != 0 || w % b != 0)
+    return ctx.fail("the spatial size " + Twine(h) + "x" + Twine(w) +
+                    " is not a multiple of the blocksize");
+  return setRearrangedOutput(ctx, {n, c, h / b, b, w / b, b},
+                             {0, 3, 5, 1, 2, 4}, {n, c * b * b, h / b, w / b});
+}
+
+/// Converts GatherElements(data, indices) along a possibly negative axis.
+static LogicalResult convertGatherElements(NodeContext &ctx) {
+  FailureOr<RankedTensorType> dataType = ctx.getInputType(0);
+  if (failed(dataType))
+    return failure();
+  FailureOr<int64_t> axisValue = ctx.getIntAttr("axis", 0);
+  if (failed(axisValue))
+    return failure();
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisValue, dataType->getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> data = ctx.getInput(0);
+  if (failed(data))
+    return failure();
+  FailureOr<Value> indices = ctx.getInput(1);
+  if (failed(indices))
+    return failure();
+  FailureOr<Value> result = ctx.create<nn::GatherElementsOp>(
+      *data, *indices, ctx.getBuilder().getI64IntegerAttr(*axis));
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
 void kiln::onnximport::addShapeConverters(ConverterRegistry &registry) {
+  registry["GatherElements"] = convertGatherElements;
+  registry["Tile"] = convertTile;
+  registry["DepthToSpace"] = convertDepthToSpace;
+  registry["SpaceToDepth"] = convertSpaceToDepth;
   registry["Reshape"] = convertReshape;
   registry["Flatten"] = convertFlatten;
   registry["Squeeze"] = convertSqueeze;

@@ -52,7 +52,7 @@ static mlir::LogicalResult readBoundInputs(kiln::OnnxImportOptions &options) {
 /// Registers Kiln's own translations beside MLIR's.
 static void registerKilnTranslations() {
   static mlir::TranslateToMLIRRegistration importOnnx(
-      "import-onnx", "Import an ONNX model (opsets 7-17) into the nn dialect",
+      "import-onnx", "Import an ONNX model (opsets 1-17) into the nn dialect",
       [](llvm::SourceMgr &sourceMgr,
          mlir::MLIRContext *context) -> mlir::OwningOpRef<mlir::Operation *> {
         // The importer reports at no location (an ONNX file has no lines);

@@ -1,6 +1,6 @@
 //===- ImportOnnx.h - ONNX model to nn dialect importer ---------*- C++ -*-===//
 //
-// Entry points of Kiln's ONNX frontend: an ONNX model file (opsets 7-17 of
+// Entry points of Kiln's ONNX frontend: an ONNX model file (opsets 1-17 of
 // the default domain) becomes a module holding one `func.func` of `nn` ops.
 // Graph inputs that are not initializers become the function's arguments and
 // graph outputs its results, each carrying its ONNX name as a `kiln.name`

@@ -385,8 +385,8 @@ def quantize() -> onnx.ModelProto:
 
 @model
 def unsupported_op() -> onnx.ModelProto:
-    return build([node("LeakyRelu", ["x"], ["y"], name="act1", alpha=0.1)],
-                 [tensor("x", [4])], [out()])
+    return build([node("Det", ["x"], ["y"], name="act1")],
+                 [tensor("x", [2, 2])], [out()])
 
 
 @model
