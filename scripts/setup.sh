@@ -15,8 +15,8 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-format-22
   # build
   cmake ninja-build ccache g++ git
-  # unit tests
-  libgtest-dev
+  # unit tests; clang + libFuzzer/sanitizer runtimes for test/fuzz
+  libgtest-dev clang-22 libclang-rt-22-dev
   # frontends and cost model (used from the ONNX, TorchScript and cost-model issues on)
   libtorch-dev libonnx-dev libprotobuf-dev libxgboost-dev libsqlite3-dev libomp-22-dev
   # Python side: model export for tests, Python API
