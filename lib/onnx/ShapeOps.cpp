@@ -931,9 +931,92 @@ static LogicalResult convertGatherElements(NodeContext &ctx) {
   return success();
 }
 
+/// Converts Trilu (opset 14): keeps the upper (`upper` = 1, the default) or
+/// lower triangle of the last two dimensions relative to diagonal `k` (the
+/// optional input) and zeroes the rest, as nn.where(mask, x, 0), which keeps
+/// the selected elements bit for bit (NaN and infinities included).
+static LogicalResult convertTrilu(NodeContext &ctx) {
+  FailureOr<RankedTensorType> type = ctx.getInputType(0);
+  if (failed(type))
+    return failure();
+  int64_t rank = type->getRank();
+  if (rank < 2)
+    return ctx.fail("the input must have rank >= 2, got " + Twine(rank));
+  int64_t rows = type->getDimSize(rank - 2), cols = type->getDimSize(rank - 1);
+  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(cols))
+    return ctx.fail("the last two dimensions must be static");
+  FailureOr<int64_t> upper = ctx.getIntAttr("upper", 1);
+  if (failed(upper))
+    return failure();
+  // With a constant (or absent) k the mask is an import-time constant;
+  // otherwise it is computed at run time as (j - i >= k) or (j - i <= k)
+  // from a constant table of j - i.
+  FailureOr<Value> maskValue = failure();
+  if (!ctx.hasInput(1) || ctx.isConstantInput(1)) {
+    int64_t k = 0;
+    if (ctx.hasInput(1)) {
+      FailureOr<SmallVector<int64_t>> values =
+          ctx.getConstantInts(1, "the 'k' input");
+      if (failed(values))
+        return failure();
+      if (values->size() != 1)
+        return ctx.fail("the 'k' input must hold one value");
+      k = values->front();
+    }
+    HostTensor mask = HostTensor::make(onnx::TensorProto::BOOL, {rows, cols});
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        mask.appendInt(*upper ? j - i >= k : j - i <= k);
+    ElementsAttr maskAttr =
+        hostTensorToAttr(ctx.getContext(), mask, ctx.getName().str() + "_mask");
+    if (!maskAttr)
+      return ctx.fail("cannot build the triangle mask");
+    maskValue = ctx.create<nn::ConstantOp>(maskAttr);
+  } else {
+    FailureOr<RankedTensorType> kType = ctx.getInputType(1);
+    if (failed(kType))
+      return failure();
+    if (!kType->getElementType().isInteger(64) || !kType->hasStaticShape() ||
+        kType->getNumElements() != 1)
+      return ctx.fail("the 'k' input must be one int64 value");
+    HostTensor offsets =
+        HostTensor::make(onnx::TensorProto::INT64, {rows, cols});
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        offsets.appendInt(j - i);
+    ElementsAttr offsetsAttr = hostTensorToAttr(
+        ctx.getContext(), offsets, ctx.getName().str() + "_offsets");
+    if (!offsetsAttr)
+      return ctx.fail("cannot build the diagonal offsets");
+    FailureOr<Value> offsetsValue = ctx.create<nn::ConstantOp>(offsetsAttr);
+    FailureOr<Value> k = ctx.getInput(1);
+    if (failed(offsetsValue) || failed(k))
+      return failure();
+    FailureOr<Value> scalarK = ctx.createReshape(*k, {});
+    if (failed(scalarK))
+      return failure();
+    maskValue = *upper ? ctx.create<nn::GreaterEqualOp>(*offsetsValue, *scalarK)
+                       : ctx.create<nn::LessEqualOp>(*offsetsValue, *scalarK);
+  }
+  if (failed(maskValue))
+    return failure();
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> zero = ctx.createScalar(type->getElementType(), 0.0);
+  if (failed(zero))
+    return failure();
+  FailureOr<Value> result = ctx.create<nn::WhereOp>(*maskValue, *input, *zero);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
 void kiln::onnximport::addShapeConverters(ConverterRegistry &registry) {
   registry["GatherElements"] = convertGatherElements;
   registry["Tile"] = convertTile;
+  registry["Trilu"] = convertTrilu;
   registry["DepthToSpace"] = convertDepthToSpace;
   registry["SpaceToDepth"] = convertSpaceToDepth;
   registry["Reshape"] = convertReshape;
