@@ -22,6 +22,8 @@ llvm::StringRef kiln::getCpuLoweringPipeline() {
          "buffer-results-to-out-params{modify-public-functions "
          "hoist-static-allocs},"
          "buffer-deallocation-pipeline,"
+         // Weights as flat arrays: LLVM builds nested ones row by row.
+         "kiln-flatten-memref-globals,"
          "convert-bufferization-to-memref,"
          "func.func(convert-linalg-to-loops),"
          // math.ipowi (integer nn.pow) has no LLVM lowering: expand it.

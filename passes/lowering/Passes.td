@@ -76,4 +76,22 @@ def NNToLinalgPass : Pass<"nn-to-linalg", "::mlir::ModuleOp"> {
   ];
 }
 
+def FlattenMemRefGlobalsPass
+    : Pass<"kiln-flatten-memref-globals", "::mlir::ModuleOp"> {
+  let summary = "Store multi-dimensional constant globals as 1-D arrays";
+  let description = [{
+    Bufferized weights become `memref.global`s whose LLVM lowering is a
+    nested array type (`[512 x [784 x float]]`), which LLVM builds and
+    interns one row constant at a time: for a ResNet that is millions of
+    constants and most of the compile time. This pass rewrites every
+    constant global of static shape and rank > 1 to the 1-D global of the
+    same elements (row-major order is unchanged, for `dense` and
+    `dense_resource` initializers alike) and each `memref.get_global` of it
+    to a get of the flat global followed by a `memref.expand_shape` back to
+    the original shape. Globals it cannot rewrite (non-constant,
+    uninitialized, non-identity layout) are left alone.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // KILN_PASSES_LOWERING_PASSES_TD
