@@ -31,6 +31,7 @@ const ConverterRegistry &kiln::onnximport::getConverterRegistry() {
     addPoolingConverters(converters);
     addShapeConverters(converters);
     addQuantConverters(converters);
+    addLossConverters(converters);
     addConstantConverters(converters);
     return converters;
   }();

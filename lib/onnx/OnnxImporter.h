@@ -359,6 +359,8 @@ void addPoolingConverters(ConverterRegistry &registry);
 void addShapeConverters(ConverterRegistry &registry);
 /// QuantizeLinear and DequantizeLinear.
 void addQuantConverters(ConverterRegistry &registry);
+/// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss.
+void addLossConverters(ConverterRegistry &registry);
 /// Constant, and the ops that exist only as import-time constant evaluation
 /// (Shape, Size, ConstantOfShape, Range, comparisons and logic).
 void addConstantConverters(ConverterRegistry &registry);
