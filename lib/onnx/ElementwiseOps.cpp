@@ -185,6 +185,31 @@ static LogicalResult getClipBound(NodeContext &ctx, StringRef name,
 /// Converts Clip: bounds are attributes before opset 11 and optional
 /// constant inputs from it on.
 static LogicalResult convertClip(NodeContext &ctx) {
+  // From opset 11 the bounds are inputs; when one is only known at run time,
+  // Clip is min(max(x, min), max) with the bounds broadcast, exactly ONNX's
+  // definition (NaN propagates; min > max gives max).
+  bool runtimeBound = false;
+  if (ctx.getOpset() >= 11)
+    for (unsigned index : {1u, 2u})
+      runtimeBound |= ctx.hasInput(index) && !ctx.isConstantInput(index);
+  if (runtimeBound) {
+    FailureOr<Value> result = ctx.getInput(0);
+    if (failed(result))
+      return failure();
+    for (unsigned index : {1u, 2u}) {
+      if (!ctx.hasInput(index))
+        continue;
+      FailureOr<Value> bound = ctx.getInput(index);
+      if (failed(bound))
+        return failure();
+      result = index == 1 ? ctx.create<nn::MaxOp>(*result, *bound)
+                          : ctx.create<nn::MinOp>(*result, *bound);
+      if (failed(result))
+        return failure();
+    }
+    ctx.setOutput(0, *result);
+    return success();
+  }
   FloatAttr low, high;
   if (failed(getClipBound(ctx, "min", 1, low)) ||
       failed(getClipBound(ctx, "max", 2, high)))
