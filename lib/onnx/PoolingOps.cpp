@@ -343,6 +343,72 @@ static LogicalResult convertArgReduce(NodeContext &ctx) {
   return success();
 }
 
+/// Converts Hardmax: 1 at the first maximum along `axis` and 0 elsewhere,
+/// built as equal(iota along axis, argmax(x, axis)) cast to x's type, which is
+/// exact (NaN counts as the maximum, as numpy.argmax has it). Before opset 13
+/// the input is first coerced to 2-D around `axis` (default 1).
+static LogicalResult convertHardmax(NodeContext &ctx) {
+  FailureOr<RankedTensorType> type = ctx.getInputType(0);
+  if (failed(type))
+    return failure();
+  if (!type->hasStaticShape())
+    return ctx.fail("the input shape must be static");
+  bool coerced = ctx.getOpset() < 13;
+  FailureOr<int64_t> axisAttr = ctx.getIntAttr("axis", coerced ? 1 : -1);
+  if (failed(axisAttr))
+    return failure();
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisAttr, type->getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> x = ctx.getInput(0);
+  if (failed(x))
+    return failure();
+  int64_t hardmaxAxis = *axis;
+  if (coerced) {
+    ArrayRef<int64_t> shape = type->getShape();
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < type->getRank(); ++d)
+      (d < *axis ? outer : inner) *= shape[d];
+    x = ctx.createReshape(*x, {outer, inner});
+    if (failed(x))
+      return failure();
+    hardmaxAxis = 1;
+  }
+  auto xType = cast<RankedTensorType>(x->getType());
+  Builder &builder = ctx.getBuilder();
+  FailureOr<Value> argmax = ctx.create<nn::ArgMaxOp>(
+      *x, builder.getI64IntegerAttr(hardmaxAxis), builder.getBoolAttr(true),
+      builder.getBoolAttr(false));
+  if (failed(argmax))
+    return failure();
+  SmallVector<int64_t> iotaShape(xType.getRank(), 1);
+  int64_t size = xType.getDimSize(hardmaxAxis);
+  iotaShape[hardmaxAxis] = size;
+  HostTensor iota = HostTensor::make(onnx::TensorProto::INT64, iotaShape);
+  for (int64_t i = 0; i < size; ++i)
+    iota.appendInt(i);
+  ElementsAttr iotaAttr =
+      hostTensorToAttr(ctx.getContext(), iota, ctx.getName().str() + "_iota");
+  if (!iotaAttr)
+    return ctx.fail("cannot build the index table");
+  FailureOr<Value> iotaValue = ctx.create<nn::ConstantOp>(iotaAttr);
+  if (failed(iotaValue))
+    return failure();
+  FailureOr<Value> isMax = ctx.create<nn::EqualOp>(*iotaValue, *argmax);
+  if (failed(isMax))
+    return failure();
+  FailureOr<Value> result = ctx.createTyped<nn::CastOp>(xType, *isMax);
+  if (failed(result))
+    return failure();
+  if (coerced) {
+    result = ctx.createReshape(*result, type->getShape());
+    if (failed(result))
+      return failure();
+  }
+  ctx.setOutput(0, *result);
+  return success();
+}
+
 void kiln::onnximport::addPoolingConverters(ConverterRegistry &registry) {
   registry["ReduceMin"] = convertReduceMin;
   registry["ReduceProd"] = convertReduceProd;
@@ -352,6 +418,7 @@ void kiln::onnximport::addPoolingConverters(ConverterRegistry &registry) {
   registry["ReduceLogSumExp"] = convertSumReduction<SumReduction::LogSumExp>;
   registry["ReduceSumSquare"] = convertSumReduction<SumReduction::SumSquare>;
   registry["ArgMax"] = convertArgReduce<nn::ArgMaxOp>;
+  registry["Hardmax"] = convertHardmax;
   registry["ArgMin"] = convertArgReduce<nn::ArgMinOp>;
   registry["MaxPool"] = convertMaxPool;
   registry["AveragePool"] = convertAveragePool;
