@@ -367,12 +367,73 @@ template <bool isLog> static LogicalResult convertSoftmax(NodeContext &ctx) {
   return success();
 }
 
+/// Converts InstanceNormalization: each (n, c) plane is normalized over the
+/// spatial dimensions with its own mean and biased variance, then scaled and
+/// shifted per channel: y = (x - mean) / sqrt(var + epsilon) * scale + B.
+static LogicalResult convertInstanceNorm(NodeContext &ctx) {
+  FailureOr<RankedTensorType> type = ctx.getInputType(0);
+  if (failed(type))
+    return failure();
+  int64_t rank = type->getRank();
+  if (rank < 3)
+    return ctx.fail("the input must be N x C x D1 ... (rank >= 3)");
+  if (!type->getElementType().isF32() && !type->getElementType().isF64())
+    return ctx.fail("only float32 and float64 inputs are supported");
+  FailureOr<double> epsilon = ctx.getFloatAttr("epsilon", 1e-5);
+  FailureOr<Value> input = ctx.getInput(0);
+  FailureOr<Value> scale = ctx.getInput(1);
+  FailureOr<Value> bias = ctx.getInput(2);
+  if (failed(epsilon) || failed(input) || failed(scale) || failed(bias))
+    return failure();
+  auto axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
+  FailureOr<Value> mean = ctx.create<nn::ReduceMeanOp>(
+      *input, ArrayRef<int64_t>(axes), /*keepdims=*/true);
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> centered = ctx.create<nn::SubOp>(*input, *mean);
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = ctx.create<nn::MulOp>(*centered, *centered);
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> variance = ctx.create<nn::ReduceMeanOp>(
+      *squared, ArrayRef<int64_t>(axes), /*keepdims=*/true);
+  FailureOr<Value> eps = ctx.createScalar(type->getElementType(), *epsilon);
+  if (failed(variance) || failed(eps))
+    return failure();
+  FailureOr<Value> shifted = ctx.create<nn::AddOp>(*variance, *eps);
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> inverse = ctx.create<nn::RsqrtOp>(*shifted);
+  if (failed(inverse))
+    return failure();
+  FailureOr<Value> normalized = ctx.create<nn::MulOp>(*centered, *inverse);
+  if (failed(normalized))
+    return failure();
+  // Per-channel parameters [C] broadcast as [C, 1, ..., 1].
+  SmallVector<int64_t> channelShape(rank - 1, 1);
+  channelShape[0] = type->getDimSize(1);
+  FailureOr<Value> channelScale = ctx.createReshape(*scale, channelShape);
+  FailureOr<Value> channelBias = ctx.createReshape(*bias, channelShape);
+  if (failed(channelScale) || failed(channelBias))
+    return failure();
+  FailureOr<Value> scaled = ctx.create<nn::MulOp>(*normalized, *channelScale);
+  if (failed(scaled))
+    return failure();
+  FailureOr<Value> result = ctx.create<nn::AddOp>(*scaled, *channelBias);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
 void kiln::onnximport::addLayerConverters(ConverterRegistry &registry) {
   registry["Conv"] = convertConv;
   registry["Gemm"] = convertGemm;
   registry["MatMul"] = convertMatMul;
   registry["BatchNormalization"] = convertBatchNorm;
   registry["LayerNormalization"] = convertLayerNorm;
+  registry["InstanceNormalization"] = convertInstanceNorm;
   registry["Softmax"] = convertSoftmax</*isLog=*/false>;
   registry["LogSoftmax"] = convertSoftmax</*isLog=*/true>;
 }
