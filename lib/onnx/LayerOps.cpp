@@ -77,8 +77,12 @@ static LogicalResult convertConv(NodeContext &ctx) {
   FailureOr<RankedTensorType> weightType = ctx.getInputType(1);
   if (failed(weightType))
     return failure();
-  if (inputType->getRank() != 4 || weightType->getRank() != 4)
-    return ctx.fail("only 2-D convolution is supported (input of rank " +
+  // 1-D convolutions run as 2-D ones over a unit height.
+  int64_t spatial = inputType->getRank() - 2;
+  if ((spatial != 1 && spatial != 2) ||
+      weightType->getRank() != inputType->getRank())
+    return ctx.fail("only 1-D and 2-D convolution is supported (input of "
+                    "rank " +
                     Twine(inputType->getRank()) + ", weight of rank " +
                     Twine(weightType->getRank()) + ")");
   ArrayRef<int64_t> kernel = weightType->getShape().drop_front(2);
@@ -87,20 +91,21 @@ static LogicalResult convertConv(NodeContext &ctx) {
   if (failed(kernelShape))
     return failure();
   if (*kernelShape) {
-    bool matches = (*kernelShape)->size() == 2;
-    for (size_t i = 0; matches && i < 2; ++i)
+    bool matches = (*kernelShape)->size() == static_cast<size_t>(spatial);
+    for (size_t i = 0; matches && i < static_cast<size_t>(spatial); ++i)
       matches =
           ShapedType::isDynamic(kernel[i]) || kernel[i] == (**kernelShape)[i];
     if (!matches)
       return ctx.fail("attribute 'kernel_shape' does not match the weight "
                       "shape");
   }
+  SmallVector<int64_t> ones(spatial, 1);
   FailureOr<SmallVector<int64_t>> strides =
-      getWindowAttr(ctx, "strides", 2, {1, 1});
+      getWindowAttr(ctx, "strides", spatial, ones);
   if (failed(strides))
     return failure();
   FailureOr<SmallVector<int64_t>> dilations =
-      getWindowAttr(ctx, "dilations", 2, {1, 1});
+      getWindowAttr(ctx, "dilations", spatial, ones);
   if (failed(dilations))
     return failure();
   FailureOr<SmallVector<int64_t>> pads = getWindowPads(
@@ -126,12 +131,34 @@ static LogicalResult convertConv(NodeContext &ctx) {
       return failure();
     bias = *value;
   }
+  if (spatial == 1) {
+    // [N, C, L] -> [N, C, 1, L], weights [O, I, K] -> [O, I, 1, K]; the unit
+    // height gets stride 1, dilation 1 and no padding.
+    auto withUnitHeight = [](ArrayRef<int64_t> shape) {
+      SmallVector<int64_t> result(shape);
+      result.insert(result.begin() + 2, 1);
+      return result;
+    };
+    input = ctx.createReshape(*input, withUnitHeight(inputType->getShape()));
+    weight = ctx.createReshape(*weight, withUnitHeight(weightType->getShape()));
+    if (failed(input) || failed(weight))
+      return failure();
+    *strides = {1, (*strides)[0]};
+    *dilations = {1, (*dilations)[0]};
+    *pads = {0, (*pads)[0], 0, (*pads)[1]};
+  }
   FailureOr<Value> result = ctx.create<nn::Conv2DOp>(
       *input, *weight, bias, ArrayRef<int64_t>(*strides),
       ArrayRef<int64_t>(*pads), ArrayRef<int64_t>(*dilations),
       static_cast<uint64_t>(*groups));
   if (failed(result))
     return failure();
+  if (spatial == 1) {
+    auto shape = cast<RankedTensorType>(result->getType()).getShape();
+    result = ctx.createReshape(*result, {shape[0], shape[1], shape[3]});
+    if (failed(result))
+      return failure();
+  }
   ctx.setOutput(0, *result);
   return success();
 }
