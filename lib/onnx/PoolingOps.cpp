@@ -22,16 +22,20 @@ using namespace kiln;
 using namespace kiln::onnximport;
 
 namespace {
-/// The window attributes of a 2-D pooling node, with pads made explicit.
+/// The window attributes of a pooling node as the 2-D window nn applies,
+/// with pads made explicit. A 1-D pooling runs as a 2-D one over a unit
+/// height (`unitHeight`): its input gets a height of 1 and its result loses it.
 struct PoolWindow {
   SmallVector<int64_t> kernel, strides, pads, dilations;
   bool ceilMode = false;
+  bool unitHeight = false;
 };
 } // namespace
 
-/// Reads a list attribute of two entries, or `defaultValue` when absent.
-static FailureOr<SmallVector<int64_t>> getPair(NodeContext &ctx, StringRef name,
-                                               ArrayRef<int64_t> defaultValue) {
+/// Reads a list attribute of `count` entries, or `defaultValue` when absent.
+static FailureOr<SmallVector<int64_t>>
+getWindowList(NodeContext &ctx, StringRef name, size_t count,
+              ArrayRef<int64_t> defaultValue) {
   FailureOr<std::optional<SmallVector<int64_t>>> values = ctx.getIntsAttr(name);
   if (failed(values))
     return failure();
@@ -40,32 +44,37 @@ static FailureOr<SmallVector<int64_t>> getPair(NodeContext &ctx, StringRef name,
       return ctx.fail("attribute '" + name + "' is required");
     return SmallVector<int64_t>(defaultValue);
   }
-  if ((*values)->size() != 2)
-    return ctx.fail("only 2-D pooling is supported ('" + name + "' has " +
-                    Twine((*values)->size()) + " entries)");
+  if ((*values)->size() != count)
+    return ctx.fail("attribute '" + name + "' must have " + Twine(count) +
+                    " entries, got " + Twine((*values)->size()));
   return **values;
 }
 
 /// Reads the window of a pooling node over the NCHW input of `inputType`.
 static FailureOr<PoolWindow>
 getPoolWindow(NodeContext &ctx, RankedTensorType inputType, bool hasDilations) {
-  if (inputType.getRank() != 4)
-    return ctx.fail("only 2-D pooling is supported (input of rank " +
+  int64_t spatial = inputType.getRank() - 2;
+  if (spatial != 1 && spatial != 2)
+    return ctx.fail("only 1-D and 2-D pooling is supported (input of rank " +
                     Twine(inputType.getRank()) + ")");
   PoolWindow window;
-  FailureOr<SmallVector<int64_t>> kernel = getPair(ctx, "kernel_shape", {});
+  SmallVector<int64_t> ones(spatial, 1);
+  FailureOr<SmallVector<int64_t>> kernel =
+      getWindowList(ctx, "kernel_shape", spatial, {});
   if (failed(kernel))
     return failure();
   window.kernel = *kernel;
-  FailureOr<SmallVector<int64_t>> strides = getPair(ctx, "strides", {1, 1});
+  FailureOr<SmallVector<int64_t>> strides =
+      getWindowList(ctx, "strides", spatial, ones);
   if (failed(strides))
     return failure();
   window.strides = *strides;
-  FailureOr<SmallVector<int64_t>> dilations = getPair(ctx, "dilations", {1, 1});
+  FailureOr<SmallVector<int64_t>> dilations =
+      getWindowList(ctx, "dilations", spatial, ones);
   if (failed(dilations))
     return failure();
   window.dilations = *dilations;
-  if (!hasDilations && window.dilations != ArrayRef<int64_t>{1, 1})
+  if (!hasDilations && window.dilations != ArrayRef<int64_t>(ones))
     return ctx.fail("dilations are not supported for this pooling op");
   FailureOr<int64_t> ceilMode = ctx.getIntAttr("ceil_mode", 0);
   if (failed(ceilMode))
@@ -77,7 +86,39 @@ getPoolWindow(NodeContext &ctx, RankedTensorType inputType, bool hasDilations) {
   if (failed(pads))
     return failure();
   window.pads = *pads;
+  if (spatial == 1) {
+    window.unitHeight = true;
+    window.kernel = {1, window.kernel[0]};
+    window.strides = {1, window.strides[0]};
+    window.dilations = {1, window.dilations[0]};
+    window.pads = {0, window.pads[0], 0, window.pads[1]};
+  }
   return window;
+}
+
+/// Gives a 1-D pooling input its unit height (see PoolWindow).
+static FailureOr<Value> getPoolInput(NodeContext &ctx, const PoolWindow &window,
+                                     RankedTensorType inputType) {
+  FailureOr<Value> input = ctx.getInput(0);
+  if (failed(input) || !window.unitHeight)
+    return input;
+  ArrayRef<int64_t> shape = inputType.getShape();
+  return ctx.createReshape(*input, {shape[0], shape[1], 1, shape[2]});
+}
+
+/// Sets output 0 to a pooling result, dropping the unit height of a 1-D one.
+static LogicalResult setPoolOutput(NodeContext &ctx, const PoolWindow &window,
+                                   FailureOr<Value> result) {
+  if (failed(result))
+    return failure();
+  if (window.unitHeight) {
+    auto shape = cast<RankedTensorType>(result->getType()).getShape();
+    result = ctx.createReshape(*result, {shape[0], shape[1], shape[3]});
+    if (failed(result))
+      return failure();
+  }
+  ctx.setOutput(0, *result);
+  return success();
 }
 
 /// Converts MaxPool; the Indices output is not supported.
@@ -91,17 +132,15 @@ static LogicalResult convertMaxPool(NodeContext &ctx) {
       getPoolWindow(ctx, *inputType, /*hasDilations=*/true);
   if (failed(window))
     return failure();
-  FailureOr<Value> input = ctx.getInput(0);
+  FailureOr<Value> input = getPoolInput(ctx, *window, *inputType);
   if (failed(input))
     return failure();
-  FailureOr<Value> result = ctx.create<nn::MaxPool2DOp>(
-      *input, ArrayRef<int64_t>(window->kernel),
-      ArrayRef<int64_t>(window->strides), ArrayRef<int64_t>(window->pads),
-      ArrayRef<int64_t>(window->dilations), window->ceilMode);
-  if (failed(result))
-    return failure();
-  ctx.setOutput(0, *result);
-  return success();
+  return setPoolOutput(
+      ctx, *window,
+      ctx.create<nn::MaxPool2DOp>(
+          *input, ArrayRef<int64_t>(window->kernel),
+          ArrayRef<int64_t>(window->strides), ArrayRef<int64_t>(window->pads),
+          ArrayRef<int64_t>(window->dilations), window->ceilMode));
 }
 
 /// Converts AveragePool.
@@ -116,17 +155,15 @@ static LogicalResult convertAveragePool(NodeContext &ctx) {
   FailureOr<int64_t> countIncludePad = ctx.getIntAttr("count_include_pad", 0);
   if (failed(countIncludePad))
     return failure();
-  FailureOr<Value> input = ctx.getInput(0);
+  FailureOr<Value> input = getPoolInput(ctx, *window, *inputType);
   if (failed(input))
     return failure();
-  FailureOr<Value> result = ctx.create<nn::AvgPool2DOp>(
-      *input, ArrayRef<int64_t>(window->kernel),
-      ArrayRef<int64_t>(window->strides), ArrayRef<int64_t>(window->pads),
-      window->ceilMode, *countIncludePad != 0);
-  if (failed(result))
-    return failure();
-  ctx.setOutput(0, *result);
-  return success();
+  return setPoolOutput(
+      ctx, *window,
+      ctx.create<nn::AvgPool2DOp>(*input, ArrayRef<int64_t>(window->kernel),
+                                  ArrayRef<int64_t>(window->strides),
+                                  ArrayRef<int64_t>(window->pads),
+                                  window->ceilMode, *countIncludePad != 0));
 }
 
 /// Converts GlobalAveragePool.
