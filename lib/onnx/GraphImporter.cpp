@@ -30,6 +30,7 @@ const ConverterRegistry &kiln::onnximport::getConverterRegistry() {
     addLayerConverters(converters);
     addPoolingConverters(converters);
     addShapeConverters(converters);
+    addRearrangeConverters(converters);
     addQuantConverters(converters);
     addLossConverters(converters);
     addConstantConverters(converters);

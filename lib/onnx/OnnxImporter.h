@@ -349,14 +349,16 @@ using ConverterRegistry = llvm::StringMap<NodeConverter>;
 /// Add, Sub, Mul, Div, Pow, Max, Min, Sum, Mean, Where, Cast, CastLike, Clip
 /// and the unary activations and math functions.
 void addElementwiseConverters(ConverterRegistry &registry);
-/// Conv, Gemm, MatMul, BatchNormalization, LayerNormalization, Softmax and
-/// LogSoftmax.
+/// Conv, Gemm, MatMul, BatchNormalization, LayerNormalization,
+/// InstanceNormalization, Softmax and LogSoftmax.
 void addLayerConverters(ConverterRegistry &registry);
 /// MaxPool, AveragePool, global pooling and the reductions.
 void addPoolingConverters(ConverterRegistry &registry);
 /// Reshape, Flatten, Transpose, Concat, Split, Slice, Pad, Gather, Squeeze,
 /// Unsqueeze, Expand, Identity and Dropout.
 void addShapeConverters(ConverterRegistry &registry);
+/// Tile, DepthToSpace, SpaceToDepth, GatherElements and Trilu.
+void addRearrangeConverters(ConverterRegistry &registry);
 /// QuantizeLinear and DequantizeLinear.
 void addQuantConverters(ConverterRegistry &registry);
 /// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss.
