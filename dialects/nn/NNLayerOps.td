@@ -195,6 +195,14 @@ class NN_ReduceOp<string mnemonic, Type tensorType> : NN_InferredOp<mnemonic> {
   let results = (outs tensorType:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return inferReduceType(loc, adaptor.getInput(), adaptor.getAxes(),
+                             adaptor.getKeepdims(), inferred);
+    }
+  }];
 }
 
 def NN_ReduceSumOp : NN_ReduceOp<"reduce_sum", NN_NumericTensor> {
@@ -236,6 +244,14 @@ class NN_ArgReduceOp<string mnemonic> : NN_InferredOp<mnemonic> {
                        DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
   let results = (outs RankedTensorOf<[I64]>:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return inferArgReduceType(loc, adaptor.getInput(), adaptor.getAxis(),
+                                adaptor.getKeepdims(), inferred);
+    }
+  }];
 }
 
 def NN_ArgMaxOp : NN_ArgReduceOp<"argmax"> {

@@ -130,8 +130,9 @@ LogicalResult inferPool2DType(OptLoc loc, Value input, ArrayRef<int64_t> kernel,
 }
 
 /// Infers the type of a reduction over `axes`.
-LogicalResult inferReduceType(OptLoc loc, Value input, ArrayRef<int64_t> axes,
-                              bool keepDims, InferredTypes &inferred) {
+LogicalResult inferReduceTypeImpl(OptLoc loc, Value input,
+                                  ArrayRef<int64_t> axes, bool keepDims,
+                                  InferredTypes &inferred) {
   RankedTensorType type = rankedType(input);
   if (!type)
     return failure();
@@ -488,23 +489,10 @@ LogicalResult GlobalAvgPoolOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   return success();
 }
 
-LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                            Adaptor adaptor,
-                                            InferredTypes &inferred) {
-  return inferReduceType(loc, adaptor.getInput(), adaptor.getAxes(),
-                         adaptor.getKeepdims(), inferred);
-}
-LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                             Adaptor adaptor,
-                                             InferredTypes &inferred) {
-  return inferReduceType(loc, adaptor.getInput(), adaptor.getAxes(),
-                         adaptor.getKeepdims(), inferred);
-}
-LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                            Adaptor adaptor,
-                                            InferredTypes &inferred) {
-  return inferReduceType(loc, adaptor.getInput(), adaptor.getAxes(),
-                         adaptor.getKeepdims(), inferred);
+LogicalResult kiln::nn::inferReduceType(OptLoc loc, Value input,
+                                        ArrayRef<int64_t> axes, bool keepDims,
+                                        InferredTypes &inferred) {
+  return inferReduceTypeImpl(loc, input, axes, keepDims, inferred);
 }
 
 //===----------------------------------------------------------------------===//
@@ -704,23 +692,10 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 // Further reductions: reduce_min, reduce_prod, argmax, argmin
 //===----------------------------------------------------------------------===//
 
-LogicalResult ReduceMinOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                            Adaptor adaptor,
-                                            InferredTypes &inferred) {
-  return inferReduceType(loc, adaptor.getInput(), adaptor.getAxes(),
-                         adaptor.getKeepdims(), inferred);
-}
-LogicalResult ReduceProdOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                             Adaptor adaptor,
-                                             InferredTypes &inferred) {
-  return inferReduceType(loc, adaptor.getInput(), adaptor.getAxes(),
-                         adaptor.getKeepdims(), inferred);
-}
-
 /// Infers the i64 index tensor of argmax / argmin over `axis`.
-static LogicalResult inferArgReduceType(OptLoc loc, Value input, int64_t axis,
-                                        bool keepDims,
-                                        InferredTypes &inferred) {
+LogicalResult kiln::nn::inferArgReduceType(OptLoc loc, Value input,
+                                           int64_t axis, bool keepDims,
+                                           InferredTypes &inferred) {
   RankedTensorType type = rankedType(input);
   if (!type)
     return failure();
@@ -740,19 +715,6 @@ static LogicalResult inferArgReduceType(OptLoc loc, Value input, int64_t axis,
   inferred.push_back(
       RankedTensorType::get(shape, IntegerType::get(type.getContext(), 64)));
   return success();
-}
-
-LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                         Adaptor adaptor,
-                                         InferredTypes &inferred) {
-  return inferArgReduceType(loc, adaptor.getInput(), adaptor.getAxis(),
-                            adaptor.getKeepdims(), inferred);
-}
-LogicalResult ArgMinOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                         Adaptor adaptor,
-                                         InferredTypes &inferred) {
-  return inferArgReduceType(loc, adaptor.getInput(), adaptor.getAxis(),
-                            adaptor.getKeepdims(), inferred);
 }
 
 LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, OptLoc loc,

@@ -41,6 +41,19 @@ inferBroadcastCompareType(std::optional<mlir::Location> loc, mlir::Type lhs,
 llvm::LogicalResult
 inferUnaryTestType(std::optional<mlir::Location> loc, mlir::Type input,
                    llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Infers the result type of a reduction of `input` over `axes` (the shared
+/// inferReturnTypes of the nn.reduce_* ops).
+llvm::LogicalResult
+inferReduceType(std::optional<mlir::Location> loc, mlir::Value input,
+                llvm::ArrayRef<int64_t> axes, bool keepDims,
+                llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Infers the i64 index result of nn.argmax / nn.argmin over `axis`.
+llvm::LogicalResult
+inferArgReduceType(std::optional<mlir::Location> loc, mlir::Value input,
+                   int64_t axis, bool keepDims,
+                   llvm::SmallVectorImpl<mlir::Type> &inferred);
 } // namespace kiln::nn
 
 #define GET_OP_CLASSES
