@@ -32,7 +32,10 @@ def NN_Dialect : Dialect {
     other deep-learning compilers do.
 
     Quantized tensors use the upstream `quant` dialect's element types
-    (`!quant.uniform<i8:f32, 0.1:-3>` and per-axis variants).
+    (`!quant.uniform<i8:f32, 0.1:-3>` and per-axis variants). Signless
+    integers are signed numbers; unsigned ones use the builtin `ui8`..`ui64`
+    types, from which the ops whose result depends on signedness (division,
+    ordering, extension) take it.
   }];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
   let hasConstantMaterializer = 1;
@@ -66,17 +69,37 @@ def NN_GeluApproximationAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+def NN_ShiftDirection : I32EnumAttr<"ShiftDirection",
+    "which way nn.bit_shift moves the bits", [
+    I32EnumAttrCase<"Left", 0, "left">,
+    I32EnumAttrCase<"Right", 1, "right">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::kiln::nn";
+}
+def NN_ShiftDirectionAttr
+    : EnumAttr<NN_Dialect, NN_ShiftDirection, "shift_direction"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 //===----------------------------------------------------------------------===//
 // Type constraints
 //===----------------------------------------------------------------------===//
 
 // Any element type a model tensor may carry: floats, signless integers
-// (including i1 masks) and quantized types.
+// (signed arithmetic; i1 for masks), unsigned integers (`ui8`..`ui64`, whose
+// ops use unsigned division, comparison and extension) and quantized types.
 def NN_QuantizedType : Type<CPred<"::llvm::isa<::mlir::quant::QuantizedType>($_self)">,
                             "quantized type">;
-def NN_AnyTensor : RankedTensorOf<[AnyFloat, AnySignlessInteger, NN_QuantizedType]>;
+def NN_UnsignedInteger : AnyTypeOf<[UI8, UI16, UI32, UI64], "unsigned integer">;
+def NN_AnyTensor : RankedTensorOf<[AnyFloat, AnySignlessInteger,
+                                   NN_UnsignedInteger, NN_QuantizedType]>;
 def NN_FloatTensor : RankedTensorOf<[AnyFloat]>;
-def NN_NumericTensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
+def NN_NumericTensor : RankedTensorOf<[AnyFloat, AnySignlessInteger,
+                                       NN_UnsignedInteger]>;
+// Numbers whose ONNX counterparts have no unsigned variant (Pow's base,
+// Neg): floats and signless integers.
+def NN_SignedNumericTensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
+def NN_UnsignedTensor : RankedTensorOf<[NN_UnsignedInteger]>;
 def NN_BoolTensor : RankedTensorOf<[I1]>;
 def NN_IndexTensor : RankedTensorOf<[I32, I64]>;
 def NN_QuantizedTensor : RankedTensorOf<[NN_QuantizedType]>;

@@ -44,26 +44,37 @@ def NN_DivOp : NN_BinaryOp<"div"> {
   let summary = "elementwise division with broadcasting";
   let description = [{
     `lhs / rhs` elementwise with NumPy broadcasting; integer division
-    truncates toward zero. Folds `x / 1`.
+    truncates toward zero (unsigned for `ui*` elements). Folds `x / 1`.
   }];
   let hasFolder = 1;
 }
 
 def NN_PowOp : NN_BinaryOp<"pow"> {
   let summary = "elementwise power with broadcasting";
-  let description = "`lhs ^ rhs` elementwise with NumPy broadcasting. Folds `x ^ 1`.";
+  let description = [{
+    `lhs ^ rhs` elementwise with NumPy broadcasting. Folds `x ^ 1`. As for
+    ONNX `Pow`'s base, unsigned element types are not accepted.
+  }];
+  let arguments = (ins NN_SignedNumericTensor:$lhs,
+                       NN_SignedNumericTensor:$rhs);
   let hasFolder = 1;
 }
 
 def NN_MaxOp : NN_BinaryOp<"max", [Commutative]> {
   let summary = "elementwise maximum with broadcasting";
-  let description = "Larger of `lhs` and `rhs` (NaN propagates). Folds `max(x, x)`.";
+  let description = [{
+    Larger of `lhs` and `rhs` (NaN propagates; `ui*` elements compare
+    unsigned). Folds `max(x, x)`.
+  }];
   let hasFolder = 1;
 }
 
 def NN_MinOp : NN_BinaryOp<"min", [Commutative]> {
   let summary = "elementwise minimum with broadcasting";
-  let description = "Smaller of `lhs` and `rhs` (NaN propagates). Folds `min(x, x)`.";
+  let description = [{
+    Smaller of `lhs` and `rhs` (NaN propagates; `ui*` elements compare
+    unsigned). Folds `min(x, x)`.
+  }];
   let hasFolder = 1;
 }
 
@@ -89,7 +100,10 @@ def NN_CastOp : NN_Op<"cast", [Pure, SameOperandsAndResultShape]> {
   let description = [{
     Converts each element to the result's element type with ONNX `Cast`
     semantics: float to integer truncates toward zero; integer to `i1` tests
-    for non-zero. Quantized types go through `nn.quantize`/`nn.dequantize`.
+    for non-zero; an integer widens by its own signedness (zero-extension
+    from `ui*` and `i1`, sign-extension from other signless types) and
+    narrows by truncation, so a cast between `iN` and `uiN` keeps the bits.
+    Quantized types go through `nn.quantize`/`nn.dequantize`.
 
     ```mlir
     %r = nn.cast %x : tensor<4xf32> -> tensor<4xi64>
@@ -164,7 +178,7 @@ def NN_SqrtOp : NN_UnaryOp<"sqrt", NN_FloatTensor> { let summary = "square root"
 def NN_RsqrtOp : NN_UnaryOp<"rsqrt", NN_FloatTensor> {
   let summary = "reciprocal square root, 1 / sqrt(x)";
 }
-def NN_NegOp : NN_UnaryOp<"neg", NN_NumericTensor> {
+def NN_NegOp : NN_UnaryOp<"neg", NN_SignedNumericTensor> {
   let summary = "negation";
   let hasFolder = 1;
 }
@@ -191,8 +205,8 @@ def NN_EqualOp : NN_CompareOp<"equal", NN_NumericTensor, [Commutative]> {
 def NN_LessOp : NN_CompareOp<"less", NN_NumericTensor> {
   let summary = "elementwise `lhs < rhs` with broadcasting";
   let description = [{
-    `i1` mask of `lhs < rhs`; integers compare signed (`i1` as unsigned),
-    floats ordered (false when either is NaN).
+    `i1` mask of `lhs < rhs`; signless integers compare signed, `ui*` and
+    `i1` unsigned, floats ordered (false when either is NaN).
   }];
 }
 def NN_LessEqualOp : NN_CompareOp<"less_equal", NN_NumericTensor> {
@@ -364,11 +378,45 @@ def NN_ModOp : NN_BinaryOp<"mod"> {
     With `fmod = false` (integers only) the remainder takes the sign of the
     divisor, as Python's `%`; with `fmod = true` it takes the sign of the
     dividend, as C's `fmod`. Floats require `fmod = true`. An integer
-    remainder by zero is 0 (as in NumPy).
+    remainder by zero is 0 (as in NumPy). For `ui*` elements both are the
+    plain unsigned remainder.
   }];
   let arguments = (ins NN_NumericTensor:$lhs, NN_NumericTensor:$rhs,
                        DefaultValuedAttr<BoolAttr, "false">:$fmod);
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Bit shifts (unsigned integers)
+//===----------------------------------------------------------------------===//
+
+def NN_BitShiftOp : NN_InferredOp<"bit_shift"> {
+  let summary = "elementwise logical bit shift of unsigned integers";
+  let description = [{
+    Shifts each element of `lhs` left or right (`direction`) by the
+    corresponding element of `rhs`, with NumPy broadcasting, as ONNX
+    `BitShift`. Both operands are unsigned integers of one type; a right
+    shift fills with zeros, and a shift by the bit width or more gives 0 (as
+    `numpy.left_shift` / `numpy.right_shift` do).
+
+    ```mlir
+    %r = nn.bit_shift %x, %n {direction = #nn.shift_direction<right>}
+        : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+    ```
+  }];
+  let arguments = (ins NN_UnsignedTensor:$lhs, NN_UnsignedTensor:$rhs,
+                       NN_ShiftDirectionAttr:$direction);
+  let results = (outs NN_UnsignedTensor:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return inferBroadcastBinaryType(loc, adaptor.getLhs().getType(),
+                                      adaptor.getRhs().getType(), inferred);
+    }
+  }];
 }
 
 #endif // KILN_DIALECTS_NN_NNELEMENTWISEOPS_TD

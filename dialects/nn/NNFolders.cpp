@@ -31,7 +31,8 @@ static bool isSplatOf(Attribute attr, Identity identity) {
     return identity == Identity::Zero ? value.isZero()
                                       : value.isExactlyValue(1.0);
   }
-  if (elementType.isSignlessInteger() &&
+  // Signless and unsigned integers alike: 0 and 1 have the same bits.
+  if (isa<IntegerType>(elementType) &&
       elementType.getIntOrFloatBitWidth() > 1) {
     APInt value = splat.getSplatValue<APInt>();
     return identity == Identity::Zero ? value.isZero() : value.isOne();

@@ -176,6 +176,100 @@ def NN_AvgPool2DOp : NN_Pool2DOp<"avg_pool2d"> {
       DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
 }
 
+//===----------------------------------------------------------------------===//
+// 3-D windows and transposed convolution (inference in NNWindowTypes.cpp)
+//===----------------------------------------------------------------------===//
+
+def NN_Conv3DOp : NN_InferredOp<"conv3d"> {
+  let summary = "3-D convolution, NCDHW input and OIDHW weights";
+  let description = [{
+    `nn.conv2d` with a depth dimension: `input` is `N x C x D x H x W`,
+    `weight` is `O x C/groups x kD x kH x kW`, the optional `bias` is `O`.
+    `pads` is `[front, top, left, back, bottom, right]`; each output size is
+    `floor((in + begin + end - dilation * (k - 1) - 1) / stride) + 1`.
+
+    ```mlir
+    %y = nn.conv3d %x, %w {strides = array<i64: 2, 2, 2>}
+        : (tensor<1x3x8x8x8xf32>, tensor<4x3x3x3x3xf32>) -> tensor<1x4x3x3x3xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
+      Optional<NN_FloatTensor>:$bias,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1}">:$dilations,
+      DefaultValuedAttr<I64Attr, "1">:$groups);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def NN_MaxPool3DOp : NN_Pool2DOp<"max_pool3d"> {
+  let summary = "3-D max pooling over NCDHW";
+  let description = [{
+    `nn.max_pool2d` with a depth dimension: `kernel_shape`, `strides` and
+    `dilations` have three entries, `pads` six (`[front, top, left, back,
+    bottom, right]`); padded positions never win; `ceil_mode` as for the
+    2-D op.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, DenseI64ArrayAttr:$kernel_shape,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1}">:$dilations,
+      DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+}
+
+def NN_AvgPool3DOp : NN_Pool2DOp<"avg_pool3d"> {
+  let summary = "3-D average pooling over NCDHW";
+  let description = [{
+    `nn.avg_pool2d` with a depth dimension: `kernel_shape` and `strides` have
+    three entries, `pads` six (`[front, top, left, back, bottom, right]`).
+    Padded positions count in the divisor only with `count_include_pad`.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, DenseI64ArrayAttr:$kernel_shape,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+      DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+}
+
+def NN_ConvTransposeOp : NN_InferredOp<"conv_transpose"> {
+  let summary = "transposed (fractionally strided) convolution over 1 to 3 "
+                "spatial dimensions";
+  let description = [{
+    The gradient of a convolution with respect to its input, as ONNX
+    `ConvTranspose` and `torch.nn.functional.conv_transpose{1,2,3}d` define
+    it. `input` is `N x C x D1 ... Dk` (k = 1, 2 or 3), `weight` is
+    `C x O/groups x K1 ... Kk`, the optional `bias` is `O`. Each input
+    element `x[i]` adds `x[i] * weight[j]` (channels within a group) to
+    position `i * stride + j * dilation` of the full output, which is cropped by
+    `pads` (`[begin_1 ... begin_k, end_1 ... end_k]`) and extended at the end
+    by `output_padding` positions that receive only the bias; a negative pad
+    extends the output on its side with such positions instead. Each output
+    size is
+    `stride * (in - 1) + output_padding + dilation * (K - 1) + 1 - begin - end`.
+    `strides`, `dilations`, `pads` and `output_padding` are required and
+    have k (2k for `pads`) entries.
+
+    ```mlir
+    %y = nn.conv_transpose %x, %w {strides = array<i64: 2, 2>,
+        pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
+        output_padding = array<i64: 1, 1>}
+        : (tensor<1x1x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x8x8xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
+      Optional<NN_FloatTensor>:$bias, DenseI64ArrayAttr:$strides,
+      DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
+      DenseI64ArrayAttr:$output_padding,
+      DefaultValuedAttr<I64Attr, "1">:$groups);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def NN_GlobalAvgPoolOp : NN_InferredOp<"global_avg_pool"> {
   let summary = "mean over all spatial dimensions";
   let description = "`N x C x D1 x ... x Dk` to `N x C x 1 x ... x 1` (rank >= 3).";

@@ -13,5 +13,7 @@ include "dialects/nn/NNLayerOps.td"
 include "dialects/nn/NNShapeOps.td"
 include "dialects/nn/NNQuantOps.td"
 include "dialects/nn/NNStructureOps.td"
+include "dialects/nn/NNIndexingOps.td"
+include "dialects/nn/NNImageOps.td"
 
 #endif // KILN_DIALECTS_NN_NNOPS_TD

@@ -20,13 +20,16 @@ static size_t element_size(int32_t dtype) {
   switch (dtype) {
   case KILN_DTYPE_FLOAT64:
   case KILN_DTYPE_INT64:
+  case KILN_DTYPE_UINT64:
     return 8;
   case KILN_DTYPE_FLOAT32:
   case KILN_DTYPE_INT32:
+  case KILN_DTYPE_UINT32:
     return 4;
   case KILN_DTYPE_FLOAT16:
   case KILN_DTYPE_BFLOAT16:
   case KILN_DTYPE_INT16:
+  case KILN_DTYPE_UINT16:
     return 2;
   default:
     return 1;

@@ -106,8 +106,12 @@ static int getAbiDtype(ElementKind kind) {
   switch (kind) {
   case ElementKind::Float32:
     return 1;
+  case ElementKind::UInt8:
+    return 2;
   case ElementKind::Int8:
     return 3;
+  case ElementKind::UInt16:
+    return 4;
   case ElementKind::Int16:
     return 5;
   case ElementKind::Int32:
@@ -120,6 +124,10 @@ static int getAbiDtype(ElementKind kind) {
     return 10;
   case ElementKind::Float64:
     return 11;
+  case ElementKind::UInt32:
+    return 12;
+  case ElementKind::UInt64:
+    return 13;
   case ElementKind::BFloat16:
     return 16;
   }

@@ -434,7 +434,8 @@ static const llvm::StringMap<Evaluator> &getEvaluators() {
   return evaluators;
 }
 
-FailureOr<bool> kiln::onnximport::tryEvaluateNode(NodeContext &ctx) {
+FailureOr<bool> kiln::onnximport::tryEvaluateNode(NodeContext &ctx,
+                                                  bool allowSpecialized) {
   const llvm::StringMap<Evaluator> &evaluators = getEvaluators();
   auto it = evaluators.find(ctx.getOpType());
   if (it == evaluators.end())
@@ -447,7 +448,7 @@ FailureOr<bool> kiln::onnximport::tryEvaluateNode(NodeContext &ctx) {
       continue;
     }
     std::shared_ptr<const HostTensor> host =
-        ctx.tryGetConstantInput(i, kMaxFoldElements);
+        ctx.tryGetConstantInput(i, kMaxFoldElements, allowSpecialized);
     if (!host)
       return false;
     inputs.push_back(host.get());
@@ -549,9 +550,15 @@ static LogicalResult convertSize(NodeContext &ctx) {
   return success();
 }
 
-/// Reports an op that the importer only evaluates, reached because an input
-/// is not a (small) constant.
+/// Evaluates an op that exists only at import time on the known values of
+/// graph inputs (specializing the model to them); reports it when an input
+/// is not known.
 static LogicalResult convertOnlyConstant(NodeContext &ctx) {
+  FailureOr<bool> evaluated = tryEvaluateNode(ctx, /*allowSpecialized=*/true);
+  if (failed(evaluated))
+    return failure();
+  if (*evaluated)
+    return success();
   return ctx.fail("only supported when every input is a small constant "
                   "(evaluated at import time)");
 }

@@ -3,7 +3,8 @@
 // Converters for ONNX's broadcasting arithmetic (Add, Sub, Mul, Div, Pow and
 // the variadic Max, Min, Sum, Mean as chains of binary ops), Where, Cast,
 // CastLike, Clip, the comparisons and logical ops (i1 results), Mod, PRelu,
-// and the unary activations and math functions that have an nn counterpart.
+// BitShift, and the unary activations and math functions that have an nn
+// counterpart.
 // Reciprocal becomes `1 / x`. ONNX opsets 7 and later
 // broadcast like NumPy, exactly as the nn ops do.
 //
@@ -220,6 +221,14 @@ static LogicalResult convertClip(NodeContext &ctx) {
   FailureOr<Value> input = ctx.getInput(0);
   if (failed(input))
     return failure();
+  // nn.clip's bounds are f64: exact for every integer below 2^53 only,
+  // which 64-bit integer tensors exceed.
+  Type elementType = cast<RankedTensorType>(input->getType()).getElementType();
+  for (FloatAttr bound : {low, high})
+    if (bound && elementType.isInteger(64) &&
+        std::abs(bound.getValueAsDouble()) >= 0x1p53)
+      return ctx.fail("a bound of 2^53 or more in magnitude on 64-bit "
+                      "integers is not supported");
   FailureOr<Value> result = ctx.create<nn::ClipOp>(*input, low, high);
   if (failed(result))
     return failure();
@@ -405,6 +414,32 @@ static LogicalResult convertMod(NodeContext &ctx) {
   return success();
 }
 
+/// Converts BitShift(direction) of unsigned integers.
+static LogicalResult convertBitShift(NodeContext &ctx) {
+  FailureOr<std::string> direction = ctx.getStringAttr("direction", "");
+  if (failed(direction))
+    return failure();
+  std::optional<nn::ShiftDirection> kind =
+      *direction == "LEFT"    ? std::optional(nn::ShiftDirection::Left)
+      : *direction == "RIGHT" ? std::optional(nn::ShiftDirection::Right)
+                              : std::nullopt;
+  if (!kind)
+    return ctx.fail("direction must be 'LEFT' or 'RIGHT', got '" + *direction +
+                    "'");
+  FailureOr<Value> lhs = ctx.getInput(0);
+  if (failed(lhs))
+    return failure();
+  FailureOr<Value> rhs = ctx.getInput(1);
+  if (failed(rhs))
+    return failure();
+  FailureOr<Value> result = ctx.create<nn::BitShiftOp>(
+      *lhs, *rhs, nn::ShiftDirectionAttr::get(ctx.getContext(), *kind));
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
 void kiln::onnximport::addElementwiseConverters(ConverterRegistry &registry) {
   registry["Add"] = convertBinary<nn::AddOp>;
   registry["Sub"] = convertBinary<nn::SubOp>;
@@ -476,4 +511,5 @@ void kiln::onnximport::addElementwiseConverters(ConverterRegistry &registry) {
   registry["Mish"] = convertUnary<nn::MishOp>;
   registry["PRelu"] = convertPRelu;
   registry["Mod"] = convertMod;
+  registry["BitShift"] = convertBitShift;
 }

@@ -15,6 +15,7 @@
 #include "kiln/onnx/ImportOnnx.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -31,8 +32,12 @@ const ConverterRegistry &kiln::onnximport::getConverterRegistry() {
     addPoolingConverters(converters);
     addShapeConverters(converters);
     addRearrangeConverters(converters);
+    addIndexingConverters(converters);
+    addComposedConverters(converters);
+    addResizeConverters(converters);
     addQuantConverters(converters);
     addLossConverters(converters);
+    addSequenceConverters(converters);
     addConstantConverters(converters);
     return converters;
   }();
@@ -83,6 +88,10 @@ FailureOr<Value> GraphImporter::materialize(TensorEntry &entry, StringRef name,
                                             std::string &error) {
   if (entry.value)
     return entry.value;
+  if (entry.sequence) {
+    error = ("'" + name + "' is a sequence where a tensor is expected").str();
+    return failure();
+  }
   ElementsAttr attr;
   if (entry.proto) {
     SmallVector<int64_t> shape;
@@ -169,6 +178,7 @@ static FailureOr<RankedTensorType> convertValueType(MLIRContext *context,
 }
 
 LogicalResult GraphImporter::importInputs(Block &body,
+                                          ArrayRef<std::string> knownInputs,
                                           SmallVectorImpl<Type> &types,
                                           SmallVectorImpl<StringRef> &names) {
   for (const onnx::ValueInfoProto &input : model.graph().input()) {
@@ -181,10 +191,42 @@ LogicalResult GraphImporter::importInputs(Block &body,
         convertValueType(&context, input.type(), error);
     if (failed(type))
       return emitFileError("graph input '" + input.name() + "' " + error);
+    // A known value specializes the input: its dynamic dimensions take the
+    // value's sizes, and converters may read the value (see TensorEntry).
+    size_t position = types.size();
+    const onnx::TensorProto *known = nullptr;
+    if (position < knownInputs.size() && !knownInputs[position].empty()) {
+      const std::string &bytes = knownInputs[position];
+      onnx::TensorProto &tensor = boundInputs.emplace_back();
+      if (bytes.size() > static_cast<size_t>(INT_MAX) ||
+          !tensor.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+        return emitFileError("the value given for graph input '" +
+                             input.name() +
+                             "' is not a serialized TensorProto");
+      // A value that does not fit the declared type is left unknown; the
+      // caller's own input check reports the mismatch.
+      bool fits = convertDataType(&context, tensor.data_type()) ==
+                      type->getElementType() &&
+                  type->getRank() == tensor.dims_size();
+      for (int64_t d = 0; fits && d < tensor.dims_size(); ++d)
+        fits = type->isDynamicDim(d) || type->getDimSize(d) == tensor.dims(d);
+      if (fits) {
+        known = &tensor;
+        if (!type->hasStaticShape()) {
+          type = type->clone(
+              SmallVector<int64_t>(tensor.dims().begin(), tensor.dims().end()));
+          noteSpecialized(input.name());
+        }
+      }
+    }
     types.push_back(*type);
     names.push_back(input.name());
     auto entry = std::make_shared<TensorEntry>();
     entry->value = body.addArgument(*type, getNameLoc(input.name()));
+    if (known) {
+      entry->proto = known;
+      entry->specializedInput = input.name();
+    }
     define(input.name(), std::move(entry));
   }
   return success();
@@ -238,9 +280,29 @@ LogicalResult GraphImporter::importOutputs(SmallVectorImpl<Value> &results) {
     FailureOr<Value> value = materialize(*entry, output.name(), error);
     if (failed(value))
       return emitFileError("graph output '" + output.name() + "': " + error);
-    results.push_back(*value);
+    results.push_back(exposeQuantizedOutput(*value, output.name()));
   }
   return success();
+}
+
+Value GraphImporter::exposeQuantizedOutput(Value value, StringRef name) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  auto quantized =
+      type ? dyn_cast<quant::QuantizedType>(type.getElementType()) : nullptr;
+  if (!quantized)
+    return value;
+  // ONNX declares the output as the storage integers, uint8 for a `u8`
+  // storage: reinterpret the quantized tensor as those.
+  Location loc = getNameLoc(name);
+  auto storageType = cast<IntegerType>(quantized.getStorageType());
+  Value storage = quant::StorageCastOp::create(builder, loc,
+                                               type.clone(storageType), value);
+  if (quantized.isSigned())
+    return storage;
+  auto unsignedType =
+      IntegerType::get(&context, storageType.getWidth(), IntegerType::Unsigned);
+  return kiln::nn::CastOp::create(builder, loc, type.clone(unsignedType),
+                                  storage);
 }
 
 LogicalResult GraphImporter::bindConstantInputs(
@@ -281,7 +343,7 @@ LogicalResult GraphImporter::bindConstantInputs(
 }
 
 OwningOpRef<ModuleOp>
-GraphImporter::importModel(const llvm::StringMap<std::string> &constantInputs) {
+GraphImporter::importModel(const kiln::OnnxImportOptions &options) {
   const onnx::GraphProto &graph = model.graph();
   if (graph.sparse_initializer_size() > 0) {
     (void)emitFileError("sparse initializers are not supported");
@@ -292,7 +354,7 @@ GraphImporter::importModel(const llvm::StringMap<std::string> &constantInputs) {
     entry->proto = &initializer;
     define(initializer.name(), std::move(entry));
   }
-  if (failed(bindConstantInputs(constantInputs)))
+  if (failed(bindConstantInputs(options.constantInputs)))
     return nullptr;
   for (const onnx::NodeProto &node : graph.node())
     for (const std::string &input : node.input())
@@ -310,7 +372,7 @@ GraphImporter::importModel(const llvm::StringMap<std::string> &constantInputs) {
   Block *body = func.addEntryBlock();
   SmallVector<Type> inputTypes;
   SmallVector<StringRef> inputNames;
-  if (failed(importInputs(*body, inputTypes, inputNames)))
+  if (failed(importInputs(*body, options.knownInputs, inputTypes, inputNames)))
     return nullptr;
 
   builder.setInsertionPointToEnd(body);
@@ -329,5 +391,12 @@ GraphImporter::importModel(const llvm::StringMap<std::string> &constantInputs) {
   for (auto [index, output] : llvm::enumerate(graph.output()))
     func.setResultAttr(index, kiln::kOnnxNameAttr,
                        builder.getStringAttr(output.name()));
+  if (!specializedUsed.empty()) {
+    SmallVector<Attribute> names;
+    for (const std::string &name : specializedUsed)
+      names.push_back(builder.getStringAttr(name));
+    (*module)->setAttr(kiln::kSpecializedInputsAttr,
+                       builder.getArrayAttr(names));
+  }
   return module;
 }

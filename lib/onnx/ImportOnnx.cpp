@@ -218,7 +218,7 @@ kiln::importOnnxModelFromBuffer(StringRef bytes, StringRef fileName,
             Twine(kMinOpset) + " to " + Twine(kMaxOpset) + ")");
 
   onnximport::GraphImporter importer(context, fileName, model, opset);
-  OwningOpRef<ModuleOp> module = importer.importModel(options.constantInputs);
+  OwningOpRef<ModuleOp> module = importer.importModel(options);
   if (!module)
     return nullptr;
 

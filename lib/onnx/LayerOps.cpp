@@ -1,6 +1,7 @@
 //===- LayerOps.cpp - ONNX layer ops to nn --------------------------------===//
 //
-// Converters for the ops that carry a model's FLOPs: Conv (2-D), Gemm,
+// Converters for the ops that carry a model's FLOPs: Conv (1-D to 3-D),
+// ConvTranspose (1-D to 3-D), Gemm,
 // MatMul, BatchNormalization and LayerNormalization in inference form, and
 // Softmax / LogSoftmax. Also the `auto_pad` arithmetic that Conv shares with
 // the pooling converters: ONNX's SAME_UPPER / SAME_LOWER / VALID become
@@ -11,6 +12,8 @@
 #include "OnnxImporter.h"
 
 #include "kiln/dialects/nn/NNOps.h"
+
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -28,8 +31,7 @@ getWindowAttr(NodeContext &ctx, StringRef name, size_t count,
     return SmallVector<int64_t>(defaultValue);
   if ((*values)->size() != count)
     return ctx.fail("attribute '" + name + "' must have " + Twine(count) +
-                    " entries for a 2-D window, got " +
-                    Twine((*values)->size()));
+                    " entries, got " + Twine((*values)->size()));
   return **values;
 }
 
@@ -69,7 +71,8 @@ FailureOr<SmallVector<int64_t>> kiln::onnximport::getWindowPads(
   return pads;
 }
 
-/// Converts Conv over NCHW input and OIHW weights (2-D only).
+/// Converts Conv over NC... input and OI... weights with 1 to 3 spatial
+/// dimensions.
 static LogicalResult convertConv(NodeContext &ctx) {
   FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
   if (failed(inputType))
@@ -79,10 +82,10 @@ static LogicalResult convertConv(NodeContext &ctx) {
     return failure();
   // 1-D convolutions run as 2-D ones over a unit height.
   int64_t spatial = inputType->getRank() - 2;
-  if ((spatial != 1 && spatial != 2) ||
+  if (spatial < 1 || spatial > 3 ||
       weightType->getRank() != inputType->getRank())
-    return ctx.fail("only 1-D and 2-D convolution is supported (input of "
-                    "rank " +
+    return ctx.fail("only 1-D, 2-D and 3-D convolution is supported (input "
+                    "of rank " +
                     Twine(inputType->getRank()) + ", weight of rank " +
                     Twine(weightType->getRank()) + ")");
   ArrayRef<int64_t> kernel = weightType->getShape().drop_front(2);
@@ -131,6 +134,21 @@ static LogicalResult convertConv(NodeContext &ctx) {
       return failure();
     bias = *value;
   }
+  if (spatial == 3) {
+    if (llvm::any_of(inputType->getShape().drop_front(1),
+                     ShapedType::isDynamic) ||
+        !weightType->hasStaticShape())
+      return ctx.fail("3-D convolution needs static channel, spatial and "
+                      "weight sizes");
+    FailureOr<Value> result = ctx.create<nn::Conv3DOp>(
+        *input, *weight, bias, ArrayRef<int64_t>(*strides),
+        ArrayRef<int64_t>(*pads), ArrayRef<int64_t>(*dilations),
+        static_cast<uint64_t>(*groups));
+    if (failed(result))
+      return failure();
+    ctx.setOutput(0, *result);
+    return success();
+  }
   if (spatial == 1) {
     // [N, C, L] -> [N, C, 1, L], weights [O, I, K] -> [O, I, 1, K]; the unit
     // height gets stride 1, dilation 1 and no padding.
@@ -159,6 +177,145 @@ static LogicalResult convertConv(NodeContext &ctx) {
     if (failed(result))
       return failure();
   }
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Returns the explicit pads of a ConvTranspose whose spatial output sizes
+/// are `outputShape`: the total padding stride * (in - 1) + output_padding +
+/// dilation * (K - 1) + 1 - out is split with floor division as ONNX's
+/// reference does, the larger half at the start unless `upper`. A negative
+/// total (an output larger than the full one) extends the output at the end.
+static FailureOr<SmallVector<int64_t>>
+splitTransposePads(NodeContext &ctx, ArrayRef<int64_t> inputSizes,
+                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                   ArrayRef<int64_t> dilations, ArrayRef<int64_t> outputPadding,
+                   ArrayRef<int64_t> outputShape, bool upper) {
+  size_t spatial = inputSizes.size();
+  SmallVector<int64_t> pads(2 * spatial, 0);
+  for (size_t i = 0; i < spatial; ++i) {
+    std::optional<int64_t> total =
+        llvm::checkedMulAdd(strides[i], inputSizes[i] - 1, outputPadding[i]);
+    std::optional<int64_t> span =
+        llvm::checkedMulAdd(dilations[i], kernel[i] - 1, int64_t(1));
+    if (total && span)
+      total = llvm::checkedAdd(*total, *span);
+    if (total)
+      total = llvm::checkedSub(*total, outputShape[i]);
+    if (!total)
+      return ctx.fail("ConvTranspose output size overflows int64");
+    int64_t half = llvm::divideFloorSigned(*total, int64_t(2));
+    pads[i] = upper ? half : *total - half;
+    pads[spatial + i] = *total - pads[i];
+  }
+  return pads;
+}
+
+/// Converts ConvTranspose with 1 to 3 spatial dimensions: strides, pads,
+/// dilations, group, output_padding, and pads derived from output_shape or
+/// auto_pad. Spatial and weight sizes must be static.
+static LogicalResult convertConvTranspose(NodeContext &ctx) {
+  FailureOr<RankedTensorType> inputType = ctx.getInputType(0);
+  if (failed(inputType))
+    return failure();
+  FailureOr<RankedTensorType> weightType = ctx.getInputType(1);
+  if (failed(weightType))
+    return failure();
+  int64_t spatial = inputType->getRank() - 2;
+  if (spatial < 1 || spatial > 3 ||
+      weightType->getRank() != inputType->getRank())
+    return ctx.fail("only 1-D, 2-D and 3-D ConvTranspose is supported (input "
+                    "of rank " +
+                    Twine(inputType->getRank()) + ", weight of rank " +
+                    Twine(weightType->getRank()) + ")");
+  ArrayRef<int64_t> inputSizes = inputType->getShape().drop_front(2);
+  if (llvm::any_of(inputType->getShape().drop_front(1),
+                   ShapedType::isDynamic) ||
+      !weightType->hasStaticShape())
+    return ctx.fail("ConvTranspose needs static channel, spatial and weight "
+                    "sizes");
+  ArrayRef<int64_t> kernel = weightType->getShape().drop_front(2);
+  FailureOr<std::optional<SmallVector<int64_t>>> kernelShape =
+      ctx.getIntsAttr("kernel_shape");
+  if (failed(kernelShape))
+    return failure();
+  if (*kernelShape && ArrayRef<int64_t>(**kernelShape) != kernel)
+    return ctx.fail("attribute 'kernel_shape' does not match the weight "
+                    "shape");
+  SmallVector<int64_t> ones(spatial, 1), zeros(spatial, 0);
+  FailureOr<SmallVector<int64_t>> strides =
+      getWindowAttr(ctx, "strides", spatial, ones);
+  FailureOr<SmallVector<int64_t>> dilations =
+      getWindowAttr(ctx, "dilations", spatial, ones);
+  FailureOr<SmallVector<int64_t>> outputPadding =
+      getWindowAttr(ctx, "output_padding", spatial, zeros);
+  FailureOr<int64_t> groups = ctx.getIntAttr("group", 1);
+  FailureOr<std::string> autoPad = ctx.getStringAttr("auto_pad", "NOTSET");
+  FailureOr<std::optional<SmallVector<int64_t>>> outputShape =
+      ctx.getIntsAttr("output_shape");
+  if (failed(strides) || failed(dilations) || failed(outputPadding) ||
+      failed(groups) || failed(autoPad) || failed(outputShape))
+    return failure();
+  if (*groups < 1)
+    return ctx.fail("attribute 'group' must be >= 1");
+  for (int64_t i = 0; i < spatial; ++i)
+    if ((*strides)[i] < 1 || (*dilations)[i] < 1 || (*outputPadding)[i] < 0)
+      return ctx.fail("strides and dilations must be >= 1 and "
+                      "output_padding >= 0");
+  if (*autoPad != "NOTSET" && *autoPad != "VALID" && *autoPad != "SAME_UPPER" &&
+      *autoPad != "SAME_LOWER")
+    return ctx.fail("auto_pad '" + *autoPad + "' is not supported");
+  bool upper = *autoPad == "SAME_UPPER";
+  FailureOr<SmallVector<int64_t>> pads;
+  if (*outputShape) {
+    // Older exporters give the whole N x C x ... shape.
+    ArrayRef<int64_t> shape = **outputShape;
+    if (shape.size() == static_cast<size_t>(spatial) + 2)
+      shape = shape.drop_front(2);
+    if (shape.size() != static_cast<size_t>(spatial))
+      return ctx.fail("attribute 'output_shape' must have " + Twine(spatial) +
+                      " entries, got " + Twine(shape.size()));
+    if (llvm::any_of(shape, [](int64_t size) { return size < 1; }))
+      return ctx.fail("attribute 'output_shape' entries must be >= 1");
+    pads = splitTransposePads(ctx, inputSizes, kernel, *strides, *dilations,
+                              *outputPadding, shape, upper);
+  } else if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
+    SmallVector<int64_t> shape;
+    for (int64_t i = 0; i < spatial; ++i) {
+      std::optional<int64_t> size =
+          llvm::checkedMul(inputSizes[i], (*strides)[i]);
+      if (!size)
+        return ctx.fail("ConvTranspose output size overflows int64");
+      shape.push_back(*size);
+    }
+    pads = splitTransposePads(ctx, inputSizes, kernel, *strides, *dilations,
+                              *outputPadding, shape, upper);
+  } else if (*autoPad == "VALID") {
+    pads = SmallVector<int64_t>(2 * spatial, 0);
+  } else {
+    pads = getWindowAttr(ctx, "pads", 2 * spatial,
+                         SmallVector<int64_t>(2 * spatial, 0));
+  }
+  if (failed(pads))
+    return failure();
+
+  FailureOr<Value> input = ctx.getInput(0);
+  FailureOr<Value> weight = ctx.getInput(1);
+  if (failed(input) || failed(weight))
+    return failure();
+  Value bias;
+  if (ctx.hasInput(2)) {
+    FailureOr<Value> value = ctx.getInput(2);
+    if (failed(value))
+      return failure();
+    bias = *value;
+  }
+  FailureOr<Value> result = ctx.create<nn::ConvTransposeOp>(
+      *input, *weight, bias, ArrayRef<int64_t>(*strides),
+      ArrayRef<int64_t>(*pads), ArrayRef<int64_t>(*dilations),
+      ArrayRef<int64_t>(*outputPadding), static_cast<uint64_t>(*groups));
+  if (failed(result))
+    return failure();
   ctx.setOutput(0, *result);
   return success();
 }
@@ -456,6 +613,7 @@ static LogicalResult convertInstanceNorm(NodeContext &ctx) {
 
 void kiln::onnximport::addLayerConverters(ConverterRegistry &registry) {
   registry["Conv"] = convertConv;
+  registry["ConvTranspose"] = convertConvTranspose;
   registry["Gemm"] = convertGemm;
   registry["MatMul"] = convertMatMul;
   registry["BatchNormalization"] = convertBatchNorm;

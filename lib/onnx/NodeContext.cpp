@@ -48,6 +48,24 @@ FailureOr<TensorEntry *> NodeContext::getInputEntry(unsigned index) {
   return entry;
 }
 
+FailureOr<std::shared_ptr<TensorEntry>>
+NodeContext::getInputShared(unsigned index) {
+  if (!hasInput(index))
+    return fail("input #" + Twine(index) + " is missing");
+  std::shared_ptr<TensorEntry> entry = graph.lookupShared(node.input(index));
+  if (!entry)
+    return fail("input '" + node.input(index) + "' is not defined");
+  return entry;
+}
+
+FailureOr<Value> NodeContext::materialize(TensorEntry &entry, StringRef name) {
+  std::string error;
+  FailureOr<Value> value = graph.materialize(entry, name, error);
+  if (failed(value))
+    return fail(error);
+  return value;
+}
+
 FailureOr<Value> NodeContext::getInput(unsigned index) {
   FailureOr<TensorEntry *> entry = getInputEntry(index);
   if (failed(entry))
@@ -104,8 +122,10 @@ NodeContext::getConstantInput(unsigned index, StringRef what,
   FailureOr<TensorEntry *> entry = getInputEntry(index);
   if (failed(entry))
     return failure();
-  if (!(*entry)->isConstant())
+  if (!(*entry)->isKnown())
     return fail(what + " must be a constant");
+  if (!(*entry)->specializedInput.empty())
+    graph.noteSpecialized((*entry)->specializedInput);
   if (!(*entry)->host) {
     auto tensor = std::make_shared<HostTensor>();
     if (std::optional<std::string> error =
@@ -120,11 +140,12 @@ NodeContext::getConstantInput(unsigned index, StringRef what,
 }
 
 std::shared_ptr<const HostTensor>
-NodeContext::tryGetConstantInput(unsigned index, int64_t maxElements) {
+NodeContext::tryGetConstantInput(unsigned index, int64_t maxElements,
+                                 bool allowSpecialized) {
   if (!hasInput(index))
     return nullptr;
   TensorEntry *entry = graph.lookup(node.input(index));
-  if (!entry || !entry->isConstant())
+  if (!entry || !(allowSpecialized ? entry->isKnown() : entry->isConstant()))
     return nullptr;
   if (!entry->host) {
     auto tensor = std::make_shared<HostTensor>();
@@ -134,6 +155,8 @@ NodeContext::tryGetConstantInput(unsigned index, int64_t maxElements) {
   }
   if (!entry->host->splat && entry->host->getNumElements() > maxElements)
     return nullptr;
+  if (!entry->specializedInput.empty())
+    graph.noteSpecialized(entry->specializedInput);
   return entry->host;
 }
 
@@ -253,6 +276,11 @@ void NodeContext::defineOutput(unsigned index,
   if (index < static_cast<unsigned>(node.output_size()) &&
       !node.output(index).empty())
     graph.define(node.output(index), std::move(entry));
+}
+
+void NodeContext::setOutputEntry(unsigned index,
+                                 std::shared_ptr<TensorEntry> entry) {
+  defineOutput(index, std::move(entry));
 }
 
 void NodeContext::setOutput(unsigned index, Value value) {

@@ -14,12 +14,15 @@
 #ifndef KILN_LIB_ONNX_ONNXIMPORTER_H
 #define KILN_LIB_ONNX_ONNXIMPORTER_H
 
+#include "kiln/onnx/ImportOnnx.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -130,8 +133,21 @@ struct TensorEntry {
   mlir::Value value;
   const onnx::TensorProto *proto = nullptr;
   std::shared_ptr<const HostTensor> host;
+  /// Set for a graph input whose value is known at compile time
+  /// (OnnxImportOptions::knownInputs): `value` is the function argument that
+  /// computations use, `proto` the value that operands required to be
+  /// constant may read, which specializes the model to it.
+  std::string specializedInput;
+  /// Set for an ONNX sequence: its elements, known at import time (sequence
+  /// ops are resolved while importing; only tensors reach the nn dialect).
+  std::optional<std::vector<std::shared_ptr<TensorEntry>>> sequence;
 
-  bool isConstant() const { return proto || host; }
+  /// Returns true for a constant that may be folded at import time.
+  bool isConstant() const {
+    return (proto || host) && specializedInput.empty();
+  }
+  /// Returns true when an operand required to be constant may read it.
+  bool isKnown() const { return proto || host; }
 };
 
 class NodeContext;
@@ -163,7 +179,7 @@ public:
   /// (serialized TensorProtos) bound to constants; returns null after
   /// reporting the first problem.
   mlir::OwningOpRef<mlir::ModuleOp>
-  importModel(const llvm::StringMap<std::string> &constantInputs);
+  importModel(const kiln::OnnxImportOptions &options);
 
   llvm::StringRef getFileName() const { return fileName; }
   mlir::MLIRContext *getContext() { return &context; }
@@ -190,15 +206,27 @@ public:
   /// Returns the location of values and ops named `name`.
   mlir::Location getNameLoc(llvm::StringRef name);
 
+  /// Records that a converter read the known value of the graph input
+  /// `name`, specializing the model to it.
+  void noteSpecialized(llvm::StringRef name) {
+    if (!llvm::is_contained(specializedUsed, name))
+      specializedUsed.push_back(name.str());
+  }
+
 private:
   mlir::LogicalResult
-  importInputs(mlir::Block &body, llvm::SmallVectorImpl<mlir::Type> &types,
+  importInputs(mlir::Block &body, llvm::ArrayRef<std::string> knownInputs,
+               llvm::SmallVectorImpl<mlir::Type> &types,
                llvm::SmallVectorImpl<llvm::StringRef> &names);
   mlir::LogicalResult
   bindConstantInputs(const llvm::StringMap<std::string> &constantInputs);
   mlir::LogicalResult importNode(const onnx::NodeProto &node);
   mlir::LogicalResult
   importOutputs(llvm::SmallVectorImpl<mlir::Value> &results);
+  /// Returns a graph output of a quantized element type as its storage
+  /// integers (unsigned for an unsigned storage), as ONNX declares it;
+  /// other values unchanged.
+  mlir::Value exposeQuantizedOutput(mlir::Value value, llvm::StringRef name);
 
   mlir::MLIRContext &context;
   std::string fileName;
@@ -210,6 +238,8 @@ private:
   llvm::StringMap<int64_t> domainOpsets;
   /// Tensors bound to graph inputs; a deque keeps their addresses stable.
   std::deque<onnx::TensorProto> boundInputs;
+  /// Known graph-input values read by converters, in first-use order.
+  std::vector<std::string> specializedUsed;
 };
 
 //===----------------------------------------------------------------------===//
@@ -243,6 +273,12 @@ public:
   mlir::FailureOr<mlir::RankedTensorType> getInputType(unsigned index);
   /// Returns the entry of input `index`, or fails when it is missing.
   mlir::FailureOr<TensorEntry *> getInputEntry(unsigned index);
+  /// Returns the shared entry of input `index`, or fails when it is missing.
+  mlir::FailureOr<std::shared_ptr<TensorEntry>> getInputShared(unsigned index);
+  /// Returns the SSA value of `entry` (an element of a sequence), named
+  /// `name` in errors.
+  mlir::FailureOr<mlir::Value> materialize(TensorEntry &entry,
+                                           llvm::StringRef name);
   /// Returns true when input `index` is present and known at import time.
   bool isConstantInput(unsigned index);
   /// Returns the contents of input `index`, failing with "<what> must be a
@@ -252,8 +288,12 @@ public:
                    int64_t maxElements = kMaxHostReadElements);
   /// Returns the contents of input `index` when it is a constant of at most
   /// `maxElements` elements (or a splat), else null; never reports an error.
-  std::shared_ptr<const HostTensor> tryGetConstantInput(unsigned index,
-                                                        int64_t maxElements);
+  /// Known graph-input values count only with `allowSpecialized` (for ops
+  /// that cannot run at run time): folding them would move the model's
+  /// computation into the importer.
+  std::shared_ptr<const HostTensor>
+  tryGetConstantInput(unsigned index, int64_t maxElements,
+                      bool allowSpecialized = false);
   /// Returns a constant input's values as integers / doubles.
   mlir::FailureOr<llvm::SmallVector<int64_t>>
   getConstantInts(unsigned index, llvm::StringRef what);
@@ -281,6 +321,9 @@ public:
   mlir::LogicalResult checkOutputsUnused(unsigned firstUnsupported,
                                          llvm::StringRef why);
   void setOutput(unsigned index, mlir::Value value);
+  /// Makes output `index` the value described by `entry` (shared, not
+  /// copied, so that a constant materializes once).
+  void setOutputEntry(unsigned index, std::shared_ptr<TensorEntry> entry);
   void setOutput(unsigned index, HostTensor tensor);
   void setOutput(unsigned index, const onnx::TensorProto &tensor);
   /// Makes output `outputIndex` the same value as input `inputIndex`.
@@ -359,8 +402,19 @@ void addPoolingConverters(ConverterRegistry &registry);
 void addShapeConverters(ConverterRegistry &registry);
 /// Tile, DepthToSpace, SpaceToDepth, GatherElements and Trilu.
 void addRearrangeConverters(ConverterRegistry &registry);
+/// Resize and Upsample.
+void addResizeConverters(ConverterRegistry &registry);
+/// CumSum, GatherND, ScatterElements, Scatter, ScatterND, TopK, OneHot and
+/// EyeLike.
+void addIndexingConverters(ConverterRegistry &registry);
+/// Shrink and LRN, imported as compositions of nn ops.
+void addComposedConverters(ConverterRegistry &registry);
 /// QuantizeLinear and DequantizeLinear.
 void addQuantConverters(ConverterRegistry &registry);
+/// SequenceEmpty, SequenceConstruct, SequenceInsert, SequenceErase,
+/// SequenceAt, SequenceLength, ConcatFromSequence and SplitToSequence, with
+/// sequences resolved at import time.
+void addSequenceConverters(ConverterRegistry &registry);
 /// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss.
 void addLossConverters(ConverterRegistry &registry);
 /// Constant, and the ops that exist only as import-time constant evaluation
@@ -370,7 +424,8 @@ void addConstantConverters(ConverterRegistry &registry);
 /// Computes the node's outputs at import time when all its inputs are small
 /// constants and the evaluator knows the op. Returns true when it did, false
 /// when the node must be converted to ops, failure after an error.
-mlir::FailureOr<bool> tryEvaluateNode(NodeContext &ctx);
+mlir::FailureOr<bool> tryEvaluateNode(NodeContext &ctx,
+                                      bool allowSpecialized = false);
 
 /// Returns the explicit per-edge pads ([begins..., ends...]) of a sliding
 /// window op from its `auto_pad` and `pads` attributes; SAME_UPPER and

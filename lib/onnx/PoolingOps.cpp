@@ -1,6 +1,7 @@
 //===- PoolingOps.cpp - ONNX pooling and reductions to nn -----------------===//
 //
-// Converters for the window and reduction ops: MaxPool and AveragePool (2-D,
+// Converters for the window and reduction ops: MaxPool and AveragePool (1-D
+// to 3-D,
 // with ceil_mode, dilations, count_include_pad and auto_pad),
 // GlobalAveragePool, GlobalMaxPool (a reduce_max over the spatial
 // dimensions) and ReduceSum / ReduceMean / ReduceMax / ReduceMin /
@@ -22,9 +23,10 @@ using namespace kiln;
 using namespace kiln::onnximport;
 
 namespace {
-/// The window attributes of a pooling node as the 2-D window nn applies,
-/// with pads made explicit. A 1-D pooling runs as a 2-D one over a unit
-/// height (`unitHeight`): its input gets a height of 1 and its result loses it.
+/// The window attributes of a pooling node as the 2-D or 3-D window nn
+/// applies, with pads made explicit. A 1-D pooling runs as a 2-D one over a
+/// unit height (`unitHeight`): its input gets a height of 1 and its result
+/// loses it.
 struct PoolWindow {
   SmallVector<int64_t> kernel, strides, pads, dilations;
   bool ceilMode = false;
@@ -54,9 +56,13 @@ getWindowList(NodeContext &ctx, StringRef name, size_t count,
 static FailureOr<PoolWindow>
 getPoolWindow(NodeContext &ctx, RankedTensorType inputType, bool hasDilations) {
   int64_t spatial = inputType.getRank() - 2;
-  if (spatial != 1 && spatial != 2)
-    return ctx.fail("only 1-D and 2-D pooling is supported (input of rank " +
+  if (spatial < 1 || spatial > 3)
+    return ctx.fail("only 1-D, 2-D and 3-D pooling is supported (input of "
+                    "rank " +
                     Twine(inputType.getRank()) + ")");
+  if (spatial == 3 &&
+      llvm::any_of(inputType.getShape().drop_front(2), ShapedType::isDynamic))
+    return ctx.fail("3-D pooling needs static spatial sizes");
   PoolWindow window;
   SmallVector<int64_t> ones(spatial, 1);
   FailureOr<SmallVector<int64_t>> kernel =
@@ -135,6 +141,13 @@ static LogicalResult convertMaxPool(NodeContext &ctx) {
   FailureOr<Value> input = getPoolInput(ctx, *window, *inputType);
   if (failed(input))
     return failure();
+  if (window->kernel.size() == 3)
+    return setPoolOutput(
+        ctx, *window,
+        ctx.create<nn::MaxPool3DOp>(
+            *input, ArrayRef<int64_t>(window->kernel),
+            ArrayRef<int64_t>(window->strides), ArrayRef<int64_t>(window->pads),
+            ArrayRef<int64_t>(window->dilations), window->ceilMode));
   return setPoolOutput(
       ctx, *window,
       ctx.create<nn::MaxPool2DOp>(
@@ -158,6 +171,13 @@ static LogicalResult convertAveragePool(NodeContext &ctx) {
   FailureOr<Value> input = getPoolInput(ctx, *window, *inputType);
   if (failed(input))
     return failure();
+  if (window->kernel.size() == 3)
+    return setPoolOutput(
+        ctx, *window,
+        ctx.create<nn::AvgPool3DOp>(*input, ArrayRef<int64_t>(window->kernel),
+                                    ArrayRef<int64_t>(window->strides),
+                                    ArrayRef<int64_t>(window->pads),
+                                    window->ceilMode, *countIncludePad != 0));
   return setPoolOutput(
       ctx, *window,
       ctx.create<nn::AvgPool2DOp>(*input, ArrayRef<int64_t>(window->kernel),

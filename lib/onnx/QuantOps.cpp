@@ -4,10 +4,11 @@
 // become nn.quantize / nn.dequantize on tensors of `!quant.uniform` element
 // types: per tensor for a single scale, per axis (along `axis`, opset 13)
 // for a 1-D list. The zero point's ONNX type picks the storage type: int8,
-// uint8 (an unsigned `u8` storage; the one place unsigned data is allowed)
-// or int32 for dequantized biases. A plain integer tensor entering
-// DequantizeLinear is reinterpreted as the quantized type with `quant.scast`;
-// an integer constant is stored as signless integers of the same width.
+// uint8 (an unsigned `u8` storage) or int32 for dequantized biases. A plain
+// integer tensor entering DequantizeLinear is reinterpreted as the quantized
+// type with `quant.scast` (a `ui8` one after a bit-preserving nn.cast to
+// `i8`, as scast takes signless storage); an integer constant is stored as
+// signless integers of the same width.
 //
 //===----------------------------------------------------------------------===//
 
@@ -173,6 +174,8 @@ static FailureOr<int32_t> getDataTypeOfInput(NodeContext &ctx) {
   if (auto quantized = dyn_cast<quant::QuantizedType>(element))
     return quantized.isSigned() ? onnx::TensorProto_DataType_INT8
                                 : onnx::TensorProto_DataType_UINT8;
+  if (element.isUnsignedInteger(8))
+    return onnx::TensorProto_DataType_UINT8;
   if (element.isInteger(8))
     return onnx::TensorProto_DataType_INT8;
   if (element.isInteger(32))
@@ -219,6 +222,15 @@ static FailureOr<Value> getQuantizedInput(NodeContext &ctx,
   auto type = cast<RankedTensorType>(storage.getType());
   if (type.getElementType() == quantized)
     return storage;
+  // quant.scast takes signless storage: reinterpret `ui8` data first.
+  if (type.getElementType().isUnsignedInteger()) {
+    FailureOr<Value> raw =
+        ctx.createTyped<nn::CastOp>(type.clone(storageType), storage);
+    if (failed(raw))
+      return failure();
+    storage = *raw;
+    type = cast<RankedTensorType>(storage.getType());
+  }
   if (isa<quant::QuantizedType>(type.getElementType())) {
     FailureOr<Value> raw =
         ctx.createTyped<quant::StorageCastOp>(type.clone(storageType), storage);
@@ -229,8 +241,8 @@ static FailureOr<Value> getQuantizedInput(NodeContext &ctx,
   return ctx.createTyped<quant::StorageCastOp>(type.clone(quantized), storage);
 }
 
-/// Returns the shape of input 0 without materializing it: an unsigned
-/// constant has no tensor type of its own until it is reinterpreted.
+/// Returns the shape of input 0 without materializing it: a constant is
+/// stored directly as the quantized type's storage.
 static FailureOr<SmallVector<int64_t>> getInputShape(NodeContext &ctx) {
   FailureOr<TensorEntry *> entry = ctx.getInputEntry(0);
   if (failed(entry))

@@ -305,13 +305,28 @@ static LogicalResult convertConcat(NodeContext &ctx) {
   if (failed(axis))
     return failure();
 
-  // All constant: concatenate now (shape vectors being assembled).
+  // All constant: concatenate now (shape vectors being assembled, where a
+  // ConstantOfShape splat of ones is a common piece).
   SmallVector<std::shared_ptr<const HostTensor>> hosts;
-  for (unsigned i = 0; i < count; ++i)
-    if (std::shared_ptr<const HostTensor> host =
-            ctx.tryGetConstantInput(i, kMaxFoldElements);
-        host && !host->splat)
-      hosts.push_back(host);
+  for (unsigned i = 0; i < count; ++i) {
+    std::shared_ptr<const HostTensor> host =
+        ctx.tryGetConstantInput(i, kMaxFoldElements);
+    if (!host)
+      continue;
+    if (host->splat) {
+      if (host->getNumElements() > kMaxFoldElements)
+        continue;
+      HostTensor expanded = HostTensor::make(host->dataType, host->shape);
+      for (int64_t j = 0, e = host->getNumElements(); j < e; ++j) {
+        if (host->isFloat())
+          expanded.append(host->getDouble(0));
+        else
+          expanded.appendInt(host->getInt(0));
+      }
+      host = std::make_shared<const HostTensor>(std::move(expanded));
+    }
+    hosts.push_back(std::move(host));
+  }
   bool foldable = hosts.size() == count;
   for (const auto &host : hosts)
     foldable = foldable && host->dataType == hosts.front()->dataType &&

@@ -84,6 +84,16 @@ Type kiln::onnximport::convertDataType(MLIRContext *context, int32_t dataType) {
     return IntegerType::get(context, 32);
   case onnx::TensorProto_DataType_INT64:
     return IntegerType::get(context, 64);
+  // Unsigned integers keep their signedness in the type: the nn ops choose
+  // unsigned division, comparison and extension from it.
+  case onnx::TensorProto_DataType_UINT8:
+    return IntegerType::get(context, 8, IntegerType::Unsigned);
+  case onnx::TensorProto_DataType_UINT16:
+    return IntegerType::get(context, 16, IntegerType::Unsigned);
+  case onnx::TensorProto_DataType_UINT32:
+    return IntegerType::get(context, 32, IntegerType::Unsigned);
+  case onnx::TensorProto_DataType_UINT64:
+    return IntegerType::get(context, 64, IntegerType::Unsigned);
   default:
     return nullptr;
   }

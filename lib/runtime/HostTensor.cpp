@@ -23,14 +23,18 @@ size_t kiln::getElementSize(ElementKind kind) {
   case ElementKind::Float16:
   case ElementKind::BFloat16:
   case ElementKind::Int16:
+  case ElementKind::UInt16:
     return 2;
   case ElementKind::Float32:
   case ElementKind::Int32:
+  case ElementKind::UInt32:
     return 4;
   case ElementKind::Float64:
   case ElementKind::Int64:
+  case ElementKind::UInt64:
     return 8;
   case ElementKind::Int8:
+  case ElementKind::UInt8:
   case ElementKind::Bool:
     return 1;
   }
@@ -57,6 +61,14 @@ llvm::StringRef kiln::getElementKindName(ElementKind kind) {
     return "int64";
   case ElementKind::Bool:
     return "bool";
+  case ElementKind::UInt8:
+    return "uint8";
+  case ElementKind::UInt16:
+    return "uint16";
+  case ElementKind::UInt32:
+    return "uint32";
+  case ElementKind::UInt64:
+    return "uint64";
   }
   llvm_unreachable("unknown element kind");
 }
@@ -80,6 +92,14 @@ std::optional<ElementKind> kiln::getElementKind(mlir::Type type) {
     return ElementKind::Int32;
   if (type.isSignlessInteger(64))
     return ElementKind::Int64;
+  if (type.isUnsignedInteger(8))
+    return ElementKind::UInt8;
+  if (type.isUnsignedInteger(16))
+    return ElementKind::UInt16;
+  if (type.isUnsignedInteger(32))
+    return ElementKind::UInt32;
+  if (type.isUnsignedInteger(64))
+    return ElementKind::UInt64;
   return std::nullopt;
 }
 
@@ -104,6 +124,12 @@ mlir::Type kiln::getMLIRType(ElementKind kind, mlir::MLIRContext *context) {
     return builder.getI64Type();
   case ElementKind::Bool:
     return builder.getI1Type();
+  case ElementKind::UInt8:
+  case ElementKind::UInt16:
+  case ElementKind::UInt32:
+  case ElementKind::UInt64:
+    return builder.getIntegerType(getElementSize(kind) * 8,
+                                  /*isSigned=*/false);
   }
   llvm_unreachable("unknown element kind");
 }
@@ -174,6 +200,18 @@ HostTensor kiln::makeRandomTensor(ElementKind kind,
       break;
     case ElementKind::Bool:
       tensor.getData<uint8_t>()[i] = integer(engine) % 2;
+      break;
+    case ElementKind::UInt8:
+      tensor.getData<uint8_t>()[i] = static_cast<uint8_t>(integer(engine));
+      break;
+    case ElementKind::UInt16:
+      tensor.getData<uint16_t>()[i] = static_cast<uint16_t>(integer(engine));
+      break;
+    case ElementKind::UInt32:
+      tensor.getData<uint32_t>()[i] = static_cast<uint32_t>(integer(engine));
+      break;
+    case ElementKind::UInt64:
+      tensor.getData<uint64_t>()[i] = static_cast<uint64_t>(integer(engine));
       break;
     }
   }

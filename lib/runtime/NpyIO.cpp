@@ -57,6 +57,14 @@ std::optional<ElementKind> parseDescriptor(llvm::StringRef descr) {
     return ElementKind::Int64;
   if (code == "b1")
     return ElementKind::Bool;
+  if (code == "u1")
+    return ElementKind::UInt8;
+  if (code == "u2")
+    return ElementKind::UInt16;
+  if (code == "u4")
+    return ElementKind::UInt32;
+  if (code == "u8")
+    return ElementKind::UInt64;
   return std::nullopt;
 }
 
@@ -79,6 +87,14 @@ std::optional<llvm::StringRef> getDescriptor(ElementKind kind) {
     return llvm::StringRef("<i8");
   case ElementKind::Bool:
     return llvm::StringRef("|b1");
+  case ElementKind::UInt8:
+    return llvm::StringRef("|u1");
+  case ElementKind::UInt16:
+    return llvm::StringRef("<u2");
+  case ElementKind::UInt32:
+    return llvm::StringRef("<u4");
+  case ElementKind::UInt64:
+    return llvm::StringRef("<u8");
   case ElementKind::BFloat16:
     return std::nullopt;
   }

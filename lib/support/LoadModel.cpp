@@ -15,15 +15,20 @@
 
 using namespace kiln;
 
-mlir::OwningOpRef<mlir::ModuleOp> kiln::loadModel(llvm::StringRef path,
-                                                  mlir::MLIRContext &context) {
+mlir::OwningOpRef<mlir::ModuleOp>
+kiln::loadModel(llvm::StringRef path, mlir::MLIRContext &context,
+                const OnnxImportOptions &onnxOptions,
+                const TorchImportOptions &torchOptions) {
   llvm::StringRef extension = llvm::sys::path::extension(path);
   if (extension.equals_insensitive(".onnx"))
-    return importOnnxModel(path, context);
+    return importOnnxModel(path, context, onnxOptions);
+  if (extension.equals_insensitive(".pt") ||
+      extension.equals_insensitive(".pth"))
+    return importTorchScriptModel(path, context, torchOptions);
   if (extension.equals_insensitive(".mlir"))
     return mlir::parseSourceFile<mlir::ModuleOp>(path, &context);
   mlir::emitError(mlir::UnknownLoc::get(&context))
-      << path << ": unknown model type (expected .onnx or .mlir)";
+      << path << ": unknown model type (expected .onnx, .pt or .mlir)";
   return nullptr;
 }
 

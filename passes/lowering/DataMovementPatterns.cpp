@@ -31,8 +31,9 @@ using namespace kiln::lowering;
 namespace {
 
 /// Lowers nn.constant to arith.constant of the same elements. A quantized
-/// dense_resource constant (whose blob holds the storage integers) becomes
-/// one of the storage type on the same blob.
+/// or unsigned dense_resource constant (whose blob holds the storage
+/// integers) becomes one of the signless storage type on the same blob; an
+/// unsigned dense constant keeps its bits as the signless type.
 struct ConstantLowering : OpConversionPattern<nn::ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -46,6 +47,9 @@ struct ConstantLowering : OpConversionPattern<nn::ConstantOp> {
         resource && resultType && resource.getType() != resultType)
       value =
           DenseResourceElementsAttr::get(resultType, resource.getRawHandle());
+    if (auto dense = dyn_cast<DenseElementsAttr>(value);
+        dense && resultType && hasUnsignedElements(dense.getType()))
+      value = dense.bitcast(resultType.getElementType());
     auto typed = dyn_cast<TypedAttr>(value);
     if (!resultType || !typed || typed.getType() != resultType)
       return emitUnsupported(op, "a constant of this element type");

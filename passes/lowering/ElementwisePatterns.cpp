@@ -1,8 +1,8 @@
 //===- ElementwisePatterns.cpp - elementwise nn ops to linalg -------------===//
 //
 // Lowers the elementwise nn ops (binary arithmetic with NumPy broadcasting,
-// comparisons and logical ops with i1 results, where, cast, clip, mod, prelu
-// and the unary activations, rounding, trigonometric and math functions) to
+// comparisons and logical ops with i1 results, where, mod, prelu and the
+// unary activations, rounding, trigonometric and math functions) to
 // one linalg.generic each, whose body is the scalar arith/math computation.
 // Formulas follow PyTorch's CPU kernels and ONNX's reference so that results
 // agree to a few ulps: gelu uses erf (or PyTorch's tanh approximation),
@@ -55,10 +55,27 @@ Value buildMul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   return arith::MulIOp::create(b, loc, lhs, rhs);
 }
 
-/// Returns `lhs / rhs`; integer division truncates toward zero.
-Value buildDiv(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+/// Returns the unsigned integer division or remainder `OpTy` of lhs by rhs,
+/// 0 for a zero divisor as in NumPy (divui and remui by 0 are undefined).
+template <typename OpTy>
+Value buildUnsignedDivision(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  Type type = lhs.getType();
+  Value zero = createScalarConstant(b, loc, type, 0.0);
+  Value isZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rhs, zero);
+  Value divisor = arith::SelectOp::create(
+      b, loc, isZero, createScalarConstant(b, loc, type, 1.0), rhs);
+  Value result = OpTy::create(b, loc, lhs, divisor);
+  return arith::SelectOp::create(b, loc, isZero, zero, result);
+}
+
+/// Returns `lhs / rhs`; integer division truncates toward zero (unsigned for
+/// `ui*` elements).
+Value buildDiv(nn::DivOp op, OpBuilder &b, Location loc, Value lhs, Value rhs) {
   if (isa<FloatType>(lhs.getType()))
     return arith::DivFOp::create(b, loc, lhs, rhs);
+  if (hasUnsignedElements(op.getType()))
+    return buildUnsignedDivision<arith::DivUIOp>(b, loc, lhs, rhs);
   return arith::DivSIOp::create(b, loc, lhs, rhs);
 }
 
@@ -70,13 +87,13 @@ Value buildPow(OpBuilder &b, Location loc, Value lhs, Value rhs) {
 }
 
 /// Returns the larger operand; NaN propagates.
-Value buildMax(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  return createMax(b, loc, lhs, rhs);
+Value buildMax(nn::MaxOp op, OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return createMaxBySign(b, loc, lhs, rhs, hasUnsignedElements(op.getType()));
 }
 
 /// Returns the smaller operand; NaN propagates.
-Value buildMin(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  return createMin(b, loc, lhs, rhs);
+Value buildMin(nn::MinOp op, OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return createMinBySign(b, loc, lhs, rhs, hasUnsignedElements(op.getType()));
 }
 
 /// Lowers a broadcasting binary op to an elementwise linalg.generic.
@@ -125,136 +142,6 @@ struct WhereLowering : OpConversionPattern<nn::WhereOp> {
 };
 
 //===----------------------------------------------------------------------===//
-// Cast and clip
-//===----------------------------------------------------------------------===//
-
-/// Converts the scalar `value` to `target` with ONNX Cast semantics: float
-/// to integer truncates toward zero, anything to i1 tests for non-zero, i1
-/// to a number gives 0 or 1, other integers are signed.
-Value convertScalar(OpBuilder &b, Location loc, Value value, Type target) {
-  Type source = value.getType();
-  if (source == target)
-    return value;
-  auto sourceFloat = dyn_cast<FloatType>(source);
-  auto targetFloat = dyn_cast<FloatType>(target);
-  if (isBoolType(target)) {
-    if (sourceFloat) {
-      Value zero = createScalarConstant(b, loc, source, 0.0);
-      // Unordered: NaN is non-zero, as in NumPy.
-      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value,
-                                   zero);
-    }
-    Value zero = createScalarConstant(b, loc, source, 0.0);
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value, zero);
-  }
-  if (sourceFloat && targetFloat) {
-    if (sourceFloat.getWidth() < targetFloat.getWidth())
-      return arith::ExtFOp::create(b, loc, target, value);
-    if (sourceFloat.getWidth() > targetFloat.getWidth())
-      return arith::TruncFOp::create(b, loc, target, value);
-    // Same width, different formats (f16 and bf16): go through f32.
-    Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), value);
-    return arith::TruncFOp::create(b, loc, target, wide);
-  }
-  if (sourceFloat)
-    return arith::FPToSIOp::create(b, loc, target, value);
-  if (targetFloat) {
-    if (isBoolType(source))
-      return arith::UIToFPOp::create(b, loc, target, value);
-    return arith::SIToFPOp::create(b, loc, target, value);
-  }
-  unsigned sourceWidth = source.getIntOrFloatBitWidth();
-  unsigned targetWidth = target.getIntOrFloatBitWidth();
-  if (sourceWidth > targetWidth)
-    return arith::TruncIOp::create(b, loc, target, value);
-  if (isBoolType(source))
-    return arith::ExtUIOp::create(b, loc, target, value);
-  return arith::ExtSIOp::create(b, loc, target, value);
-}
-
-/// Lowers nn.cast to an elementwise conversion.
-struct CastLowering : OpConversionPattern<nn::CastOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::CastOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    RankedTensorType resultType =
-        convertTensorType(getTypeConverter(), op.getType());
-    if (!resultType)
-      return emitUnsupported(op, "result type");
-    if (adaptor.getInput().getType() == resultType) {
-      rewriter.replaceOp(op, adaptor.getInput());
-      return success();
-    }
-    Type target = resultType.getElementType();
-    Value result = createElementwiseOp(
-        rewriter, op.getLoc(), resultType, adaptor.getInput(),
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          return convertScalar(b, loc, args[0], target);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-/// Returns the integer clip bound for the float bound `bound` on `type`:
-/// ceil for a lower bound, floor for an upper one, clamped to the range of
-/// the type (unsigned for i1); std::nullopt when it does not restrict.
-std::optional<double> integerClipBound(IntegerType type, double bound,
-                                       bool isLower) {
-  unsigned width = type.getWidth();
-  double low = isBoolType(type) ? 0.0 : -std::ldexp(1.0, width - 1);
-  double high = isBoolType(type) ? 1.0 : std::ldexp(1.0, width - 1) - 1.0;
-  double value = isLower ? std::ceil(bound) : std::floor(bound);
-  if (isLower && value <= low)
-    return std::nullopt;
-  if (!isLower && value >= high)
-    return std::nullopt;
-  return std::min(std::max(value, low), high);
-}
-
-/// Lowers nn.clip to max/min with the bounds in the element type.
-struct ClipLowering : OpConversionPattern<nn::ClipOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::ClipOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    RankedTensorType resultType =
-        convertTensorType(getTypeConverter(), op.getType());
-    if (!resultType)
-      return emitUnsupported(op, "result type");
-    Type elementType = resultType.getElementType();
-    std::optional<double> low, high;
-    if (FloatAttr min = op.getMinAttr())
-      low = min.getValueAsDouble();
-    if (FloatAttr max = op.getMaxAttr())
-      high = max.getValueAsDouble();
-    if (auto intType = dyn_cast<IntegerType>(elementType)) {
-      if (low)
-        low = integerClipBound(intType, *low, /*isLower=*/true);
-      if (high)
-        high = integerClipBound(intType, *high, /*isLower=*/false);
-    }
-    Value result = createElementwiseOp(
-        rewriter, op.getLoc(), resultType, adaptor.getInput(),
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value value = args[0];
-          if (low)
-            value = createMax(b, loc, value,
-                              createScalarConstant(b, loc, elementType, *low));
-          if (high)
-            value = createMin(b, loc, value,
-                              createScalarConstant(b, loc, elementType, *high));
-          return value;
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-//===----------------------------------------------------------------------===//
 // Unary activations and math
 //===----------------------------------------------------------------------===//
 
@@ -272,9 +159,10 @@ Value buildSigmoidScalar(OpBuilder &b, Location loc, Value x) {
   return arith::DivFOp::create(b, loc, one, denominator);
 }
 
-/// Returns max(x, 0).
-Value buildRelu(nn::ReluOp, OpBuilder &b, Location loc, Value x) {
-  return createMax(b, loc, x, constantLike(b, loc, x, 0.0));
+/// Returns max(x, 0) (x itself for `ui*` elements).
+Value buildRelu(nn::ReluOp op, OpBuilder &b, Location loc, Value x) {
+  return createMaxBySign(b, loc, x, constantLike(b, loc, x, 0.0),
+                         hasUnsignedElements(op.getType()));
 }
 
 /// Returns the logistic sigmoid of x.
@@ -377,10 +265,12 @@ Value buildNeg(nn::NegOp, OpBuilder &b, Location loc, Value x) {
   return arith::SubIOp::create(b, loc, constantLike(b, loc, x, 0.0), x);
 }
 
-/// Returns |x|.
-Value buildAbs(nn::AbsOp, OpBuilder &b, Location loc, Value x) {
+/// Returns |x| (x itself for `ui*` elements).
+Value buildAbs(nn::AbsOp op, OpBuilder &b, Location loc, Value x) {
   if (isa<FloatType>(x.getType()))
     return math::AbsFOp::create(b, loc, x);
+  if (hasUnsignedElements(op.getType()))
+    return x;
   return math::AbsIOp::create(b, loc, x);
 }
 
@@ -413,48 +303,19 @@ struct UnaryLowering : OpConversionPattern<OpTy> {
 // parameterized activations, PRelu and Mod
 //===----------------------------------------------------------------------===//
 
-/// Returns the comparison of two scalars by `floatPredicate` for floats
-/// (ordered: false when either is NaN), `signedPredicate` for integers and
-/// `boolPredicate` (unsigned, false < true) for i1.
-Value buildCompare(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                   arith::CmpFPredicate floatPredicate,
-                   arith::CmpIPredicate signedPredicate,
-                   arith::CmpIPredicate boolPredicate) {
+/// Returns the comparison `OpTy` of two scalars by `floatPredicate` for
+/// floats (ordered: false when either is NaN), `signedPredicate` for
+/// signless integers and `unsignedPredicate` for `ui*` and i1 (false < true).
+template <typename OpTy, arith::CmpFPredicate floatPredicate,
+          arith::CmpIPredicate signedPredicate,
+          arith::CmpIPredicate unsignedPredicate>
+Value buildCompare(OpTy op, OpBuilder &b, Location loc, Value lhs, Value rhs) {
   if (isa<FloatType>(lhs.getType()))
     return arith::CmpFOp::create(b, loc, floatPredicate, lhs, rhs);
+  bool isUnsigned =
+      isBoolType(lhs.getType()) || hasUnsignedElements(op.getLhs().getType());
   return arith::CmpIOp::create(
-      b, loc, isBoolType(lhs.getType()) ? boolPredicate : signedPredicate, lhs,
-      rhs);
-}
-
-/// Returns `lhs == rhs`.
-Value buildEqual(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  return buildCompare(b, loc, lhs, rhs, arith::CmpFPredicate::OEQ,
-                      arith::CmpIPredicate::eq, arith::CmpIPredicate::eq);
-}
-
-/// Returns `lhs < rhs`.
-Value buildLess(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  return buildCompare(b, loc, lhs, rhs, arith::CmpFPredicate::OLT,
-                      arith::CmpIPredicate::slt, arith::CmpIPredicate::ult);
-}
-
-/// Returns `lhs <= rhs`.
-Value buildLessEqual(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  return buildCompare(b, loc, lhs, rhs, arith::CmpFPredicate::OLE,
-                      arith::CmpIPredicate::sle, arith::CmpIPredicate::ule);
-}
-
-/// Returns `lhs > rhs`.
-Value buildGreater(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  return buildCompare(b, loc, lhs, rhs, arith::CmpFPredicate::OGT,
-                      arith::CmpIPredicate::sgt, arith::CmpIPredicate::ugt);
-}
-
-/// Returns `lhs >= rhs`.
-Value buildGreaterEqual(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  return buildCompare(b, loc, lhs, rhs, arith::CmpFPredicate::OGE,
-                      arith::CmpIPredicate::sge, arith::CmpIPredicate::uge);
+      b, loc, isUnsigned ? unsignedPredicate : signedPredicate, lhs, rhs);
 }
 
 /// Returns `lhs && rhs` of two i1 scalars.
@@ -561,8 +422,8 @@ Value buildRound(nn::RoundOp, OpBuilder &b, Location loc, Value x) {
 }
 
 /// Returns 1 for x > 0, -1 for x < 0, otherwise x (zeros of either sign and
-/// NaN for floats, 0 for integers).
-Value buildSign(nn::SignOp, OpBuilder &b, Location loc, Value x) {
+/// NaN for floats, 0 for integers; `ui*` elements are never below 0).
+Value buildSign(nn::SignOp op, OpBuilder &b, Location loc, Value x) {
   Value zero = constantLike(b, loc, x, 0.0);
   Value one = constantLike(b, loc, x, 1.0);
   Value minusOne = constantLike(b, loc, x, -1.0);
@@ -573,10 +434,15 @@ Value buildSign(nn::SignOp, OpBuilder &b, Location loc, Value x) {
     negative =
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
   } else {
-    positive =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
-    negative =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+    bool isUnsigned = hasUnsignedElements(op.getType());
+    positive = arith::CmpIOp::create(b, loc,
+                                     isUnsigned ? arith::CmpIPredicate::ugt
+                                                : arith::CmpIPredicate::sgt,
+                                     x, zero);
+    negative = arith::CmpIOp::create(b, loc,
+                                     isUnsigned ? arith::CmpIPredicate::ult
+                                                : arith::CmpIPredicate::slt,
+                                     x, zero);
   }
   Value result = arith::SelectOp::create(b, loc, negative, minusOne, x);
   return arith::SelectOp::create(b, loc, positive, one, result);
@@ -749,11 +615,13 @@ Value buildThresholdedRelu(nn::ThresholdedReluOp op, OpBuilder &b, Location loc,
                                  x);
 }
 
-/// Returns x for x >= 0, slope * x below.
-Value buildPRelu(nn::PReluOp, OpBuilder &b, Location loc, Value x,
+/// Returns x for x >= 0, slope * x below (x itself for `ui*` elements).
+Value buildPRelu(nn::PReluOp op, OpBuilder &b, Location loc, Value x,
                  Value slope) {
   if (isa<FloatType>(x.getType()))
     return selectBelowZero(b, loc, x, arith::MulFOp::create(b, loc, slope, x));
+  if (hasUnsignedElements(op.getType()))
+    return x;
   Value isNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x,
                                            constantLike(b, loc, x, 0.0));
   return arith::SelectOp::create(b, loc, isNegative,
@@ -761,9 +629,9 @@ Value buildPRelu(nn::PReluOp, OpBuilder &b, Location loc, Value x,
 }
 
 /// Returns the remainder of lhs / rhs: the sign of the dividend with `fmod`
-/// (C fmod, arith.remf / remsi), of the divisor without (Python's %). An
-/// integer divisor of 0 gives 0 as in NumPy, and -1 gives 0 without the
-/// overflow of INT_MIN % -1.
+/// (C fmod, arith.remf / remsi), of the divisor without (Python's %); for
+/// `ui*` elements both are remui. An integer divisor of 0 gives 0 as in
+/// NumPy, and -1 gives 0 without the overflow of INT_MIN % -1.
 Value buildMod(nn::ModOp op, OpBuilder &b, Location loc, Value lhs, Value rhs) {
   if (isa<FloatType>(lhs.getType())) {
     // fmod is exact, so a narrow float's remainder computed in f32 rounds
@@ -776,6 +644,8 @@ Value buildMod(nn::ModOp op, OpBuilder &b, Location loc, Value lhs, Value rhs) {
     return arith::TruncFOp::create(
         b, loc, type, arith::RemFOp::create(b, loc, wideLhs, wideRhs));
   }
+  if (hasUnsignedElements(op.getType()))
+    return buildUnsignedDivision<arith::RemUIOp>(b, loc, lhs, rhs);
   Value zero = constantLike(b, loc, lhs, 0.0);
   Value one = constantLike(b, loc, lhs, 1.0);
   Value minusOne = constantLike(b, loc, lhs, -1.0);
@@ -802,7 +672,8 @@ Value buildMod(nn::ModOp op, OpBuilder &b, Location loc, Value lhs, Value rhs) {
 }
 
 /// Lowers a broadcasting op of two operands whose scalar computation needs
-/// the op (for its attributes) to an elementwise linalg.generic.
+/// the op (for its attributes, or the signedness of its nn element type) to
+/// an elementwise linalg.generic.
 template <typename OpTy,
           Value (*buildScalar)(OpTy, OpBuilder &, Location, Value, Value)>
 struct BinaryWithAttrsLowering : OpConversionPattern<OpTy> {
@@ -833,11 +704,11 @@ void kiln::lowering::populateElementwisePatterns(
   patterns.add<BroadcastBinaryLowering<nn::AddOp, buildAdd>,
                BroadcastBinaryLowering<nn::SubOp, buildSub>,
                BroadcastBinaryLowering<nn::MulOp, buildMul>,
-               BroadcastBinaryLowering<nn::DivOp, buildDiv>,
+               BinaryWithAttrsLowering<nn::DivOp, buildDiv>,
                BroadcastBinaryLowering<nn::PowOp, buildPow>,
-               BroadcastBinaryLowering<nn::MaxOp, buildMax>,
-               BroadcastBinaryLowering<nn::MinOp, buildMin>, WhereLowering,
-               CastLowering, ClipLowering>(typeConverter, context);
+               BinaryWithAttrsLowering<nn::MaxOp, buildMax>,
+               BinaryWithAttrsLowering<nn::MinOp, buildMin>, WhereLowering>(
+      typeConverter, context);
   patterns.add<
       UnaryLowering<nn::ReluOp, buildRelu>,
       UnaryLowering<nn::SigmoidOp, buildSigmoid>,
@@ -851,12 +722,24 @@ void kiln::lowering::populateElementwisePatterns(
       UnaryLowering<nn::RsqrtOp, buildRsqrt>,
       UnaryLowering<nn::NegOp, buildNeg>, UnaryLowering<nn::AbsOp, buildAbs>>(
       typeConverter, context);
-  patterns.add<BroadcastBinaryLowering<nn::EqualOp, buildEqual>,
-               BroadcastBinaryLowering<nn::LessOp, buildLess>,
-               BroadcastBinaryLowering<nn::LessEqualOp, buildLessEqual>,
-               BroadcastBinaryLowering<nn::GreaterOp, buildGreater>,
-               BroadcastBinaryLowering<nn::GreaterEqualOp, buildGreaterEqual>,
-               BroadcastBinaryLowering<nn::AndOp, buildAnd>,
+  using Cmp = arith::CmpIPredicate;
+  using CmpF = arith::CmpFPredicate;
+  patterns.add<
+      BinaryWithAttrsLowering<
+          nn::EqualOp, buildCompare<nn::EqualOp, CmpF::OEQ, Cmp::eq, Cmp::eq>>,
+      BinaryWithAttrsLowering<
+          nn::LessOp, buildCompare<nn::LessOp, CmpF::OLT, Cmp::slt, Cmp::ult>>,
+      BinaryWithAttrsLowering<
+          nn::LessEqualOp,
+          buildCompare<nn::LessEqualOp, CmpF::OLE, Cmp::sle, Cmp::ule>>,
+      BinaryWithAttrsLowering<
+          nn::GreaterOp,
+          buildCompare<nn::GreaterOp, CmpF::OGT, Cmp::sgt, Cmp::ugt>>,
+      BinaryWithAttrsLowering<
+          nn::GreaterEqualOp,
+          buildCompare<nn::GreaterEqualOp, CmpF::OGE, Cmp::sge, Cmp::uge>>>(
+      typeConverter, context);
+  patterns.add<BroadcastBinaryLowering<nn::AndOp, buildAnd>,
                BroadcastBinaryLowering<nn::OrOp, buildOr>,
                BroadcastBinaryLowering<nn::XorOp, buildXor>,
                BinaryWithAttrsLowering<nn::PReluOp, buildPRelu>,

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
 #include <limits>
@@ -39,6 +40,10 @@ kiln::lowering::convertTensorType(const TypeConverter *converter, Type type) {
 }
 
 bool kiln::lowering::isBoolType(Type type) { return type.isInteger(1); }
+
+bool kiln::lowering::hasUnsignedElements(Type type) {
+  return getElementTypeOrSelf(type).isUnsignedInteger();
+}
 
 //===----------------------------------------------------------------------===//
 // Index arithmetic
@@ -147,13 +152,14 @@ Value kiln::lowering::createScalarConstant(OpBuilder &b, Location loc,
   return arith::ConstantOp::create(b, loc, getScalarAttr(elementType, value));
 }
 
-TypedAttr kiln::lowering::getLowestValueAttr(Type elementType) {
+TypedAttr kiln::lowering::getLowestValueAttr(Type elementType,
+                                             bool isUnsigned) {
   if (auto floatType = dyn_cast<FloatType>(elementType))
     return FloatAttr::get(
         floatType,
         APFloat::getInf(floatType.getFloatSemantics(), /*Negative=*/true));
   auto intType = cast<IntegerType>(elementType);
-  if (isBoolType(intType))
+  if (isBoolType(intType) || isUnsigned)
     return IntegerAttr::get(intType, 0);
   return IntegerAttr::get(intType,
                           APInt::getSignedMinValue(intType.getWidth()));
@@ -177,6 +183,20 @@ Value kiln::lowering::createMin(OpBuilder &b, Location loc, Value lhs,
   if (isBoolType(type))
     return arith::MinUIOp::create(b, loc, lhs, rhs);
   return arith::MinSIOp::create(b, loc, lhs, rhs);
+}
+
+Value kiln::lowering::createMaxBySign(OpBuilder &b, Location loc, Value lhs,
+                                      Value rhs, bool isUnsigned) {
+  if (isUnsigned && isa<IntegerType>(lhs.getType()))
+    return arith::MaxUIOp::create(b, loc, lhs, rhs);
+  return createMax(b, loc, lhs, rhs);
+}
+
+Value kiln::lowering::createMinBySign(OpBuilder &b, Location loc, Value lhs,
+                                      Value rhs, bool isUnsigned) {
+  if (isUnsigned && isa<IntegerType>(lhs.getType()))
+    return arith::MinUIOp::create(b, loc, lhs, rhs);
+  return createMin(b, loc, lhs, rhs);
 }
 
 Value kiln::lowering::indexToFloat(OpBuilder &b, Location loc,

@@ -48,6 +48,12 @@ mlir::RankedTensorType convertTensorType(const mlir::TypeConverter *converter,
 /// (false < true) in max, min and clamps.
 bool isBoolType(mlir::Type type);
 
+/// Returns true when `type` (a tensor, or a scalar) has an unsigned integer
+/// element type (`ui8`..`ui64`). The type converter makes those signless, so
+/// a pattern asks this of the nn op's own (unconverted) types and picks the
+/// unsigned arith op (divui, remui, maxui, cmpi ult, extui, uitofp, ...).
+bool hasUnsignedElements(mlir::Type type);
+
 //===----------------------------------------------------------------------===//
 // Index arithmetic that folds constant operands
 //===----------------------------------------------------------------------===//
@@ -83,8 +89,10 @@ mlir::Value createScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Type elementType, double value);
 
 /// Returns the identity of a max reduction: -inf for floats, the smallest
-/// signed value for integers and false for i1.
-mlir::TypedAttr getLowestValueAttr(mlir::Type elementType);
+/// signed value for integers and false for i1; 0 for integers when
+/// `isUnsigned`.
+mlir::TypedAttr getLowestValueAttr(mlir::Type elementType,
+                                   bool isUnsigned = false);
 
 /// Returns the larger of two scalars: arith.maximumf for floats (NaN
 /// propagates), signed for integers, unsigned for i1.
@@ -93,6 +101,12 @@ mlir::Value createMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
 /// Returns the smaller of two scalars, with the conventions of createMax.
 mlir::Value createMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
                       mlir::Value rhs);
+/// createMax, or for `isUnsigned` integers the unsigned maximum.
+mlir::Value createMaxBySign(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value lhs, mlir::Value rhs, bool isUnsigned);
+/// createMin, or for `isUnsigned` integers the unsigned minimum.
+mlir::Value createMinBySign(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value lhs, mlir::Value rhs, bool isUnsigned);
 
 /// Converts an index value to the float type `floatType`.
 mlir::Value indexToFloat(mlir::OpBuilder &b, mlir::Location loc,

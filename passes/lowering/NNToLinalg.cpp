@@ -33,16 +33,31 @@ using namespace mlir;
 using namespace kiln;
 using namespace kiln::lowering;
 
+/// Returns the element type the lowered IR uses for the nn element type
+/// `type`: a quantized type's storage integer, the signless integer of an
+/// unsigned one's width (arith and linalg want signless integers; the
+/// patterns choose the unsigned arith ops from the nn types), else `type`.
+static Type convertElementType(Type type) {
+  if (auto quantized = dyn_cast<quant::QuantizedType>(type))
+    return quantized.getStorageType();
+  if (auto integer = dyn_cast<IntegerType>(type);
+      integer && integer.isUnsigned())
+    return IntegerType::get(type.getContext(), integer.getWidth());
+  return type;
+}
+
 NNToLinalgTypeConverter::NNToLinalgTypeConverter() {
   // Later conversions are tried first; the identity is the fallback.
   addConversion([](Type type) { return type; });
   addConversion(
       [](quant::QuantizedType type) -> Type { return type.getStorageType(); });
+  addConversion(
+      [](IntegerType type) -> Type { return convertElementType(type); });
   addConversion([](RankedTensorType type) -> Type {
-    auto quantized = dyn_cast<quant::QuantizedType>(type.getElementType());
-    if (!quantized)
+    Type elementType = convertElementType(type.getElementType());
+    if (elementType == type.getElementType())
       return type;
-    return RankedTensorType::get(type.getShape(), quantized.getStorageType(),
+    return RankedTensorType::get(type.getShape(), elementType,
                                  type.getEncoding());
   });
 }
@@ -60,8 +75,8 @@ struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
     target.addIllegalDialect<nn::NNDialect>();
     // Every other op (the linalg, tensor, arith, math and scf ops the
     // patterns create, func.return, ...) is legal once its operand and
-    // result types no longer mention quant types; one that still does and
-    // has no pattern fails the conversion.
+    // result types no longer mention quant or unsigned types; one that still
+    // does and has no pattern fails the conversion.
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return typeConverter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
@@ -77,11 +92,15 @@ struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
     scf::populateSCFStructuralTypeConversionsAndLegality(typeConverter,
                                                          patterns, target);
     populateElementwisePatterns(typeConverter, patterns);
+    populateCastPatterns(typeConverter, patterns);
     populateLayerPatterns(typeConverter, patterns);
+    populateWindowPatterns(typeConverter, patterns);
     populateNormalizationPatterns(typeConverter, patterns);
     populateDataMovementPatterns(typeConverter, patterns);
+    populateIndexingPatterns(typeConverter, patterns);
     populateQuantizationPatterns(typeConverter, patterns);
     populateFusionPatterns(typeConverter, patterns);
+    populateResizePatterns(typeConverter, patterns);
 
     if (failed(
             applyFullConversion(getOperation(), target, std::move(patterns))))

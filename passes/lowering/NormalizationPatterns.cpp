@@ -272,8 +272,9 @@ struct GlobalAvgPoolLowering : OpConversionPattern<nn::GlobalAvgPoolOp> {
 //===----------------------------------------------------------------------===//
 
 /// Returns the identity of a min reduction: +inf for floats, the largest
-/// signed value for integers and true for i1.
-TypedAttr getHighestValueAttr(Type elementType) {
+/// signed value for integers and true for i1; the largest unsigned value for
+/// integers when `isUnsigned`.
+TypedAttr getHighestValueAttr(Type elementType, bool isUnsigned) {
   if (auto floatType = dyn_cast<FloatType>(elementType))
     return FloatAttr::get(
         floatType,
@@ -281,6 +282,8 @@ TypedAttr getHighestValueAttr(Type elementType) {
   auto intType = cast<IntegerType>(elementType);
   if (isBoolType(intType))
     return IntegerAttr::get(intType, 1);
+  if (isUnsigned)
+    return IntegerAttr::get(intType, APInt::getMaxValue(intType.getWidth()));
   return IntegerAttr::get(intType,
                           APInt::getSignedMaxValue(intType.getWidth()));
 }
@@ -296,9 +299,10 @@ Value createMul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
 /// Returns the i1 "the element replaces the current extreme" of argmax
 /// (`isMax`) or argmin. Ties keep the first index unless `selectLast`. A NaN
 /// wins over any number, as in NumPy (the first NaN, or the last with
-/// `selectLast`, as ONNX's reference flips the axis for it).
+/// `selectLast`, as ONNX's reference flips the axis for it). Integers
+/// compare unsigned for i1 and when `isUnsigned`.
 Value createArgTakes(OpBuilder &b, Location loc, Value element, Value current,
-                     bool isMax, bool selectLast) {
+                     bool isMax, bool selectLast, bool isUnsigned) {
   Type type = element.getType();
   if (isa<FloatType>(type)) {
     arith::CmpFPredicate predicate =
@@ -316,7 +320,7 @@ Value createArgTakes(OpBuilder &b, Location loc, Value element, Value current,
     }
     return arith::OrIOp::create(b, loc, better, elementNaN);
   }
-  bool isUnsigned = isBoolType(type);
+  isUnsigned |= isBoolType(type);
   arith::CmpIPredicate predicate;
   if (isMax)
     predicate = selectLast ? (isUnsigned ? arith::CmpIPredicate::uge
@@ -354,6 +358,7 @@ struct ArgReduceLowering : OpConversionPattern<OpTy> {
     int64_t axis = op.getAxis();
     bool selectLast = op.getSelectLastIndex();
     Type elementType = inputType.getElementType();
+    bool isUnsigned = hasUnsignedElements(op.getInput().getType());
     Type indexType = rewriter.getI64Type();
 
     SmallVector<OpFoldResult> sizes = getTensorSizes(rewriter, loc, input);
@@ -372,10 +377,10 @@ struct ArgReduceLowering : OpConversionPattern<OpTy> {
     }
     auto valueType = RankedTensorType::get(keptShape, elementType);
     auto indicesType = RankedTensorType::get(keptShape, indexType);
-    Value initValue =
-        arith::ConstantOp::create(rewriter, loc,
-                                  isMax ? getLowestValueAttr(elementType)
-                                        : getHighestValueAttr(elementType));
+    Value initValue = arith::ConstantOp::create(
+        rewriter, loc,
+        isMax ? getLowestValueAttr(elementType, isUnsigned)
+              : getHighestValueAttr(elementType, isUnsigned));
     Value initIndex =
         arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(0));
     Value values =
@@ -391,8 +396,8 @@ struct ArgReduceLowering : OpConversionPattern<OpTy> {
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value position = linalg::IndexOp::create(b, l, axis);
           Value index = arith::IndexCastOp::create(b, l, indexType, position);
-          Value takes =
-              createArgTakes(b, l, args[0], args[1], isMax, selectLast);
+          Value takes = createArgTakes(b, l, args[0], args[1], isMax,
+                                       selectLast, isUnsigned);
           Value newValue =
               arith::SelectOp::create(b, l, takes, args[0], args[1]);
           Value newIndex = arith::SelectOp::create(b, l, takes, index, args[2]);
@@ -432,13 +437,22 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
       return success();
     }
     Type elementType = resultType.getElementType();
+    bool isUnsigned = hasUnsignedElements(op.getType());
     Value result;
     if (kind == ReductionKind::Max) {
-      result = createReduction(rewriter, loc, input, axes,
-                               getLowestValueAttr(elementType), createMax);
+      result = createReduction(
+          rewriter, loc, input, axes,
+          getLowestValueAttr(elementType, isUnsigned),
+          [&](OpBuilder &b, Location l, Value element, Value acc) {
+            return createMaxBySign(b, l, element, acc, isUnsigned);
+          });
     } else if (kind == ReductionKind::Min) {
-      result = createReduction(rewriter, loc, input, axes,
-                               getHighestValueAttr(elementType), createMin);
+      result = createReduction(
+          rewriter, loc, input, axes,
+          getHighestValueAttr(elementType, isUnsigned),
+          [&](OpBuilder &b, Location l, Value element, Value acc) {
+            return createMinBySign(b, l, element, acc, isUnsigned);
+          });
     } else if (kind == ReductionKind::Prod) {
       result = createReduction(rewriter, loc, input, axes,
                                getScalarAttr(elementType, 1.0), createMul);

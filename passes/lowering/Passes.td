@@ -19,7 +19,11 @@ def NNToLinalgPass : Pass<"nn-to-linalg", "::mlir::ModuleOp"> {
     inferred them). Tensors of `quant` element types become tensors of the
     storage integer type everywhere, function signatures and calls included;
     `quant.scast` between the two becomes a no-op, and a quantized
-    `dense_resource` constant keeps its blob as storage integers.
+    `dense_resource` constant keeps its blob as storage integers. Unsigned
+    integer types (`ui8`..`ui64`) likewise become signless; every pattern
+    whose integer semantics depend on signedness reads it from the nn types
+    and uses the unsigned arith op (`divui`, `remui`, `maxui`/`minui`,
+    `cmpi ult/ugt/ule/uge`, `extui`, `uitofp`, `shrui`).
 
     - Elementwise ops become one `linalg.generic` with NumPy broadcasting: a
       static size-1 dimension is read at index 0, and a dynamic dimension that
@@ -28,6 +32,8 @@ def NNToLinalgPass : Pass<"nn-to-linalg", "::mlir::ModuleOp"> {
       integer division truncates toward zero, float pow is `math.powf` and
       integer pow `math.ipowi`, and `cast` follows ONNX (float to int
       truncates, anything to `i1` tests non-zero, `i1` to a number gives 0/1).
+      Unsigned division and remainder by 0 give 0; `bit_shift` by the bit
+      width or more gives 0.
     - `conv2d` pads with `tensor.pad` and becomes `linalg.conv_2d_nchw_fchw`,
       `linalg.depthwise_conv_2d_nchw_chw` (groups = input = output channels)
       or `linalg.conv_2d_ngchw_gfchw` (other groups), accumulating into the
@@ -57,6 +63,20 @@ def NNToLinalgPass : Pass<"nn-to-linalg", "::mlir::ModuleOp"> {
       in the float type (`math.roundeven`, saturation by comparison before
       the conversion), `dequantize` `(q - zero_point) * scale`, per tensor or
       per axis.
+    - `resize` is one `linalg.generic` over the output: each resized
+      dimension gets constant tables, computed at compile time in double
+      precision with the rules of ONNX's reference implementation, of the
+      (border-clamped) input indices and weights of every output
+      coordinate; the body gathers with `tensor.extract` and sums the
+      weighted elements in f64 (nearest mode only gathers).
+    - `gather_nd` is a `linalg.generic` that reads its index tuple with
+      `tensor.extract`. `cumsum`, the scatters and `top_k` are `scf.for`
+      loops over tensors: `cumsum` adds one slice per step to a running sum
+      and inserts it; `scatter_elements` / `scatter_nd` copy the data and
+      `tensor.insert` each update element in row-major order (combined with
+      the element there for a reduction; the last duplicate wins); `top_k`
+      selects, k times per slice, the best element ranked after the previous
+      one (value, NaN last, then position), O(k * n) with no scratch memory.
     - `nn.fusion` is inlined into its parent block.
 
     The result runs on CPU through upstream passes, for example

@@ -1,9 +1,10 @@
 //===- kiln-run.cpp - run a model on the CPU
 //--------------------------------===//
 //
-// Compiles an ONNX model or an nn-dialect .mlir file for this CPU, runs it on
-// tensors read from .npy / ONNX .pb files (or seeded random inputs), prints
-// and optionally saves the outputs, and can time repeated runs.
+// Compiles an ONNX or TorchScript model or an nn-dialect .mlir file for this
+// CPU, runs it on tensors read from .npy / ONNX .pb files (or seeded random
+// inputs), prints and optionally saves the outputs, and can time repeated
+// runs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,9 +35,9 @@ using namespace kiln;
 
 static cl::OptionCategory runCategory("kiln-run options");
 
-static cl::opt<std::string>
-    modelPath(cl::Positional, cl::Required, cl::cat(runCategory),
-              cl::desc("<model: .onnx, or .mlir holding nn ops>"));
+static cl::opt<std::string> modelPath(
+    cl::Positional, cl::Required, cl::cat(runCategory),
+    cl::desc("<model: .onnx, .pt (TorchScript), or .mlir holding nn ops>"));
 
 static cl::list<std::string>
     inputPaths("input", cl::cat(runCategory), cl::value_desc("file"),
@@ -62,6 +63,22 @@ static cl::opt<std::string>
 static cl::opt<unsigned>
     seed("seed", cl::cat(runCategory), cl::init(0),
          cl::desc("Seed for generated inputs (input i uses seed + i)"));
+
+static cl::list<std::string> inputShapes(
+    "input-shape", cl::cat(runCategory), cl::value_desc("shape"),
+    cl::desc("For a TorchScript (.pt) model, which records no input types: "
+             "the type of the next input not given by --input, such as "
+             "1x3x224x224xf32 (inputs given by --input take their file's "
+             "type)"));
+
+static cl::opt<bool> specialize(
+    "specialize", cl::cat(runCategory), cl::init(true),
+    cl::desc("Where the compiler needs an ONNX operand at compile time that "
+             "the model takes as a graph input (a Reshape's shape, a Slice's "
+             "starts, a sequence position), read it from the given input "
+             "file; the compiled code is then valid for that value only, and "
+             "kiln-run says which inputs it specialized to. With "
+             "--specialize=false such models are reported as unsupported"));
 
 static cl::opt<unsigned>
     printCount("print-values", cl::cat(runCategory), cl::init(8),
@@ -107,6 +124,14 @@ static std::string formatElement(const HostTensor &tensor, int64_t index) {
     return std::to_string(tensor.getData<int64_t>()[index]);
   case ElementKind::Bool:
     return tensor.getData<uint8_t>()[index] ? "true" : "false";
+  case ElementKind::UInt8:
+    return std::to_string(tensor.getData<uint8_t>()[index]);
+  case ElementKind::UInt16:
+    return std::to_string(tensor.getData<uint16_t>()[index]);
+  case ElementKind::UInt32:
+    return std::to_string(tensor.getData<uint32_t>()[index]);
+  case ElementKind::UInt64:
+    return std::to_string(tensor.getData<uint64_t>()[index]);
   }
   return "?";
 }
@@ -123,7 +148,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "kiln-run: compile a model for this CPU and run it\n\n"
-      "  kiln-run model.onnx --input x.npy --output-dir out --benchmark 20\n");
+      "  kiln-run model.onnx --input x.npy --output-dir out --benchmark 20\n"
+      "  kiln-run model.pt --input-shape 1x3x224x224xf32\n");
 
   mlir::registerAllPasses();
   kiln::registerAllPasses();
@@ -137,10 +163,47 @@ int main(int argc, char **argv) {
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   PlainDiagnosticHandler plainDiagnostics(&context, "kiln-run");
 
+  // Inputs are read before compiling: the compiler may specialize to them.
+  std::vector<HostTensor> inputs;
+  OnnxImportOptions onnxOptions;
+  for (const std::string &path : inputPaths) {
+    auto tensor = readTensorFile(path);
+    if (!tensor)
+      return fail(llvm::toString(tensor.takeError()));
+    if (specialize)
+      onnxOptions.knownInputs.push_back(encodeTensorProto(*tensor));
+    inputs.push_back(std::move(*tensor));
+  }
+
+  // TorchScript records no input types: given inputs lend theirs, then
+  // --input-shape types the rest.
+  TorchImportOptions torchOptions;
+  for (const HostTensor &tensor : inputs)
+    torchOptions.inputTypes.push_back(mlir::RankedTensorType::get(
+        tensor.shape, getMLIRType(tensor.kind, &context)));
+  for (const std::string &spec : inputShapes) {
+    std::string error;
+    mlir::RankedTensorType type = parseInputShape(spec, &context, error);
+    if (!type)
+      return fail("--input-shape " + error);
+    torchOptions.inputTypes.push_back(type);
+  }
+
   auto start = std::chrono::steady_clock::now();
-  mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(modelPath, context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      loadModel(modelPath, context, onnxOptions, torchOptions);
   if (!module)
     return 1;
+  if (auto names =
+          (*module)->getAttrOfType<mlir::ArrayAttr>(kSpecializedInputsAttr)) {
+    llvm::outs() << "specialized to the given shape or value of input";
+    llvm::outs() << (names.size() > 1 ? "s " : " ");
+    llvm::interleaveComma(names, llvm::outs(), [](mlir::Attribute name) {
+      llvm::outs() << "'" << llvm::cast<mlir::StringAttr>(name).getValue()
+                   << "'";
+    });
+    llvm::outs() << " (the compiled code is valid for such inputs only)\n";
+  }
 
   auto executable = CpuExecutable::compile(*module, entryName);
   if (!executable)
@@ -154,15 +217,9 @@ int main(int argc, char **argv) {
     return fail(llvm::Twine(inputPaths.size()) +
                 " inputs given but the model takes " +
                 llvm::Twine(signature.inputs.size()));
-  std::vector<HostTensor> inputs;
   for (auto [index, spec] : llvm::enumerate(signature.inputs)) {
-    if (index < inputPaths.size()) {
-      auto tensor = readTensorFile(inputPaths[index]);
-      if (!tensor)
-        return fail(llvm::toString(tensor.takeError()));
-      inputs.push_back(std::move(*tensor));
+    if (index < inputPaths.size())
       continue;
-    }
     inputs.push_back(makeRandomTensor(spec.kind, spec.shape, seed + index));
     llvm::outs() << "input " << index << " " << spec.describe()
                  << ": generated (seed " << seed + index << ")\n";

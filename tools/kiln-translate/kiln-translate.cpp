@@ -4,12 +4,14 @@
 // example --mlir-to-llvmir) and Kiln's importers, registered in
 // registerKilnTranslations. Today that is --import-onnx (an ONNX model file
 // to the nn dialect, with --onnx-bind-input to specialize shape-like graph
-// inputs to constants); the TorchScript importer and the HLS C++ emitter
-// register here as they are added.
+// inputs to constants) and --import-torch (a TorchScript file, with
+// --input-shape per tensor input); the HLS C++ emitter registers here when
+// it is added.
 //
 //===----------------------------------------------------------------------===//
 
 #include "kiln/onnx/ImportOnnx.h"
+#include "kiln/torch/ImportTorch.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -27,6 +29,14 @@ static llvm::cl::list<std::string> onnxBindInputs(
     llvm::cl::desc("With --import-onnx: replace the graph input <name> by the "
                    "constant TensorProto stored in <file>"),
     llvm::cl::value_desc("name=file"));
+
+static llvm::cl::list<std::string> torchInputShapes(
+    "input-shape",
+    llvm::cl::desc("With --import-torch: the type of the next tensor input "
+                   "of forward, such as 1x3x224x224xf32 (element types f32, "
+                   "f64, f16, bf16, i64, i32, i8, i1; f32 when omitted); "
+                   "give one per input, in order"),
+    llvm::cl::value_desc("shape"));
 
 /// Reads the --onnx-bind-input files into importer options; reports and
 /// returns failure when one cannot be read.
@@ -78,6 +88,37 @@ static void registerKilnTranslations() {
                                                *context, options);
       },
       kiln::registerOnnxImportDialects);
+
+  static mlir::TranslateToMLIRRegistration importTorch(
+      "import-torch",
+      "Import a TorchScript model (torch.jit.save) into the nn dialect",
+      [](llvm::SourceMgr &sourceMgr,
+         mlir::MLIRContext *context) -> mlir::OwningOpRef<mlir::Operation *> {
+        mlir::ScopedDiagnosticHandler plainErrors(
+            context, [](mlir::Diagnostic &diagnostic) {
+              if (!llvm::isa<mlir::UnknownLoc>(diagnostic.getLocation()))
+                return mlir::failure();
+              llvm::WithColor::error() << diagnostic.str() << "\n";
+              return mlir::success();
+            });
+        kiln::TorchImportOptions options;
+        for (const std::string &spec : torchInputShapes) {
+          std::string error;
+          mlir::RankedTensorType type =
+              kiln::parseInputShape(spec, context, error);
+          if (!type) {
+            llvm::WithColor::error() << "--input-shape " << error << "\n";
+            return nullptr;
+          }
+          options.inputTypes.push_back(type);
+        }
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        return kiln::importTorchScriptModelFromBuffer(
+            buffer->getBuffer(), buffer->getBufferIdentifier(), *context,
+            options);
+      },
+      kiln::registerTorchImportDialects);
 }
 
 int main(int argc, char **argv) {

@@ -20,6 +20,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
+#include <vector>
 
 namespace mlir {
 class DialectRegistry;
@@ -39,7 +40,22 @@ struct OnnxImportOptions {
   /// Shape-like inputs (a Reshape's shape, a Slice's starts) must be
   /// constants for the nn dialect; binding them specializes the model.
   llvm::StringMap<std::string> constantInputs;
+  /// Values of graph inputs known when the model is compiled (kiln-run knows
+  /// them from its input files), by position among the graph inputs that are
+  /// not initializers; each is a serialized TensorProto, or empty when
+  /// unknown. Unlike constantInputs these stay function arguments and every
+  /// computation on them stays in the compiled code: only an operand that the
+  /// nn dialect needs at compile time (a Reshape's shape, a Slice's starts, a
+  /// sequence position, a Range's bounds) is read from here, which
+  /// specializes the model to that value. The module's
+  /// `kiln.specialized_inputs` attribute lists the inputs used so.
+  std::vector<std::string> knownInputs;
 };
+
+/// Name of the module attribute listing the graph inputs whose values the
+/// compiled model was specialized to (see OnnxImportOptions::knownInputs).
+inline constexpr llvm::StringLiteral kSpecializedInputsAttr =
+    "kiln.specialized_inputs";
 
 /// Adds the dialects the importer produces (nn, func, quant) to `registry`.
 void registerOnnxImportDialects(mlir::DialectRegistry &registry);

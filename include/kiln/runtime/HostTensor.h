@@ -34,6 +34,10 @@ enum class ElementKind {
   Int32,
   Int64,
   Bool,
+  UInt8,
+  UInt16,
+  UInt32,
+  UInt64,
 };
 
 /// Returns the size of one element in bytes (Bool is one byte).
@@ -78,11 +82,15 @@ llvm::Error writeNpyFile(llvm::StringRef path, const HostTensor &tensor);
 /// Reads an ONNX TensorProto from a binary .pb file.
 llvm::Expected<HostTensor> readTensorProtoFile(llvm::StringRef path);
 
+/// Serializes `tensor` as an ONNX TensorProto (data in raw_data).
+std::string encodeTensorProto(const HostTensor &tensor);
+
 /// Reads a tensor from a .npy or .pb file, chosen by extension.
 llvm::Expected<HostTensor> readTensorFile(llvm::StringRef path);
 
 /// Fills a tensor with reproducible pseudo-random values for `seed`: floats
-/// uniform in [-1, 1), integers in [0, 10), booleans 0/1.
+/// uniform in [-1, 1), integers (signed or unsigned) in [0, 10), booleans
+/// 0/1.
 HostTensor makeRandomTensor(ElementKind kind, llvm::ArrayRef<int64_t> shape,
                             uint64_t seed);
 

@@ -9,16 +9,22 @@
 #ifndef KILN_SUPPORT_LOADMODEL_H
 #define KILN_SUPPORT_LOADMODEL_H
 
+#include "kiln/onnx/ImportOnnx.h"
+#include "kiln/torch/ImportTorch.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
 
 namespace kiln {
 
-/// Loads the model at `path`. Returns null after reporting the problem
-/// through `context`'s diagnostics.
-mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
-                                            mlir::MLIRContext &context);
+/// Loads the model at `path`: `.onnx` (with `onnxOptions`), `.pt` TorchScript
+/// (with `torchOptions`, which must give every input's type) or `.mlir`.
+/// Returns null after reporting the problem through `context`'s diagnostics.
+mlir::OwningOpRef<mlir::ModuleOp>
+loadModel(llvm::StringRef path, mlir::MLIRContext &context,
+          const OnnxImportOptions &onnxOptions = {},
+          const TorchImportOptions &torchOptions = {});
 
 /// Prints diagnostics reported at no location as one plain line,
 /// "<tool>: error: <message>" (an ONNX file has no line to point at); the

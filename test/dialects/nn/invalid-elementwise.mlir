@@ -49,7 +49,7 @@ func.func @div_wrong_result_element_type(%a: tensor<4xi32>, %b: tensor<4xi32>) {
 
 // Tests that a binary op rejects a quantized operand (ODS constraint).
 func.func @add_quantized(%a: tensor<4x!quant.uniform<i8:f32, 0.5>>) {
-  // expected-error @below {{operand #0 must be ranked tensor of floating-point or signless integer values}}
+  // expected-error @below {{operand #0 must be ranked tensor of floating-point or signless integer or unsigned integer values}}
   %0 = nn.add %a, %a : (tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>>
   return
 }
@@ -106,7 +106,7 @@ func.func @sigmoid_integer(%x: tensor<4xi32>) {
 
 // Tests that nn ops reject unranked tensors (ODS constraint).
 func.func @max_unranked(%x: tensor<*xf32>, %y: tensor<4xf32>) {
-  // expected-error @below {{operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<*xf32>'}}
+  // expected-error @below {{operand #0 must be ranked tensor of floating-point or signless integer or unsigned integer values, but got 'tensor<*xf32>'}}
   %0 = nn.max %x, %y : (tensor<*xf32>, tensor<4xf32>) -> tensor<4xf32>
   return
 }

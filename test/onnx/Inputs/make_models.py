@@ -400,25 +400,25 @@ def unsupported_attr() -> onnx.ModelProto:
 
 
 @model
-def unsupported_conv3d() -> onnx.ModelProto:
-    return build([node("Conv", ["x", "w"], ["y"], name="conv3d")],
-                 [tensor("x", [1, 1, 4, 4, 4])], [out()],
-                 [const("w", np.ones((1, 1, 2, 2, 2)))])
+def unsupported_conv4d() -> onnx.ModelProto:
+    return build([node("Conv", ["x", "w"], ["y"], name="conv4d")],
+                 [tensor("x", [1, 1, 4, 4, 4, 4])], [out()],
+                 [const("w", np.ones((1, 1, 2, 2, 2, 2)))])
 
 
 @model
-def unsigned_input() -> onnx.ModelProto:
+def complex_input() -> onnx.ModelProto:
     return build([node("Identity", ["x"], ["y"])],
-                 [tensor("x", [4], TensorProto.UINT8)],
-                 [out("y", TensorProto.UINT8)])
+                 [tensor("x", [4], TensorProto.COMPLEX64)],
+                 [out("y", TensorProto.COMPLEX64)])
 
 
 @model
-def unsigned_initializer() -> onnx.ModelProto:
+def complex_initializer() -> onnx.ModelProto:
     return build([node("Where", ["cond", "k", "k"], ["y"], name="select")],
                  [tensor("cond", [2], TensorProto.BOOL)],
-                 [out("y", TensorProto.UINT16)],
-                 [const("k", [1, 2], np.uint16)])
+                 [out("y", TensorProto.COMPLEX64)],
+                 [const("k", [1, 2], np.complex64)])
 
 
 @model

@@ -22,8 +22,12 @@ _ELEMENT_TYPES = {
     np.dtype(np.float64): "f64",
     np.dtype(np.int64): "i64",
     np.dtype(np.int32): "i32",
+    np.dtype(np.int16): "i16",
     np.dtype(np.int8): "i8",
     np.dtype(np.uint8): "i8",
+    np.dtype(np.uint16): "i16",
+    np.dtype(np.uint32): "i32",
+    np.dtype(np.uint64): "i64",
     np.dtype(np.bool_): "i1",
 }
 
@@ -126,9 +130,9 @@ class ExecModule:
             convert = f"arith.bitcast %a : {elem} to i32"
         elif expected.dtype == np.float64:
             convert = f"arith.bitcast %a : {elem} to i64"
-        elif expected.dtype in (np.uint8, np.bool_):
+        elif expected.dtype in (np.uint8, np.uint16, np.uint32, np.bool_):
             convert = f"arith.extui %a : {elem} to i64"
-        elif expected.dtype in (np.int8,):
+        elif expected.dtype in (np.int8, np.int16):
             convert = f"arith.extsi %a : {elem} to i64"
         else:
             convert = None
