@@ -8,44 +8,16 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TypeInferenceUtils.h"
 #include "kiln/dialects/nn/NNOps.h"
 
 #include "mlir/IR/Diagnostics.h"
 
 using namespace mlir;
 using namespace kiln::nn;
+using namespace kiln::nn::detail;
 
 namespace {
-using InferredTypes = SmallVectorImpl<Type>;
-using OptLoc = std::optional<Location>;
-
-/// Returns the ranked tensor type of `value`, or null (the ODS constraints
-/// report other operands; inference must not crash before they run).
-RankedTensorType rankedType(Value value) {
-  return value ? dyn_cast<RankedTensorType>(value.getType()) : nullptr;
-}
-
-/// Returns true when two dimension sizes may be equal.
-bool dimsMayMatch(int64_t lhs, int64_t rhs) {
-  return ShapedType::isDynamic(lhs) || ShapedType::isDynamic(rhs) || lhs == rhs;
-}
-
-/// Returns true when two shapes have the same rank and may be equal.
-bool shapesMayMatch(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
-  return lhs.size() == rhs.size() &&
-         llvm::all_of(llvm::zip_equal(lhs, rhs), [](auto pair) {
-           return dimsMayMatch(std::get<0>(pair), std::get<1>(pair));
-         });
-}
-
-/// Checks that `axis` is a dimension of a tensor of rank `rank`.
-LogicalResult checkAxis(OptLoc loc, int64_t axis, int64_t rank) {
-  if (axis < 0 || axis >= rank)
-    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
-                             rank);
-  return success();
-}
-
 /// Returns the static size of the last dimension of `indices` (the length of
 /// its index tuples), or fails when it is missing or dynamic.
 FailureOr<int64_t> getTupleLength(OptLoc loc, RankedTensorType indices) {

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TypeInferenceUtils.h"
 #include "kiln/dialects/nn/NNOps.h"
 #include "kiln/dialects/nn/ShapeInference.h"
 
@@ -16,22 +17,17 @@
 
 using namespace mlir;
 using namespace kiln::nn;
+using namespace kiln::nn::detail;
 
-namespace {
-using InferredTypes = SmallVectorImpl<Type>;
-using OptLoc = std::optional<Location>;
-
-/// Returns the ranked tensor type of `value`, or null (the ODS constraints
-/// report non-ranked operands; inference must not crash before they run).
-RankedTensorType rankedType(Value value) {
-  return value ? dyn_cast<RankedTensorType>(value.getType()) : nullptr;
-}
-RankedTensorType rankedType(Type type) {
-  return dyn_cast_if_present<RankedTensorType>(type);
+bool kiln::nn::detail::shapesMayMatch(ArrayRef<int64_t> lhs,
+                                      ArrayRef<int64_t> rhs) {
+  return lhs.size() == rhs.size() &&
+         llvm::all_of(llvm::zip_equal(lhs, rhs), [](auto pair) {
+           return dimsMayMatch(std::get<0>(pair), std::get<1>(pair));
+         });
 }
 
-/// Prints a shape as `2x?x3` (or `scalar`) for diagnostics.
-std::string formatShape(ArrayRef<int64_t> shape) {
+std::string kiln::nn::detail::formatShape(ArrayRef<int64_t> shape) {
   if (shape.empty())
     return "scalar";
   std::string text;
@@ -48,11 +44,10 @@ std::string formatShape(ArrayRef<int64_t> shape) {
   return text;
 }
 
-/// Checks that a window attribute has `expected` entries, all of which are
-/// at least `minimum`.
-LogicalResult checkWindowAttr(OptLoc loc, StringRef name,
-                              ArrayRef<int64_t> values, size_t expected,
-                              int64_t minimum) {
+LogicalResult kiln::nn::detail::checkWindowAttr(OptLoc loc, StringRef name,
+                                                ArrayRef<int64_t> values,
+                                                size_t expected,
+                                                int64_t minimum) {
   if (values.size() != expected)
     return emitOptionalError(loc, "'", name, "' must have ", expected,
                              " entries, got ", values.size());
@@ -63,6 +58,15 @@ LogicalResult checkWindowAttr(OptLoc loc, StringRef name,
   return success();
 }
 
+LogicalResult kiln::nn::detail::checkAxis(OptLoc loc, int64_t axis,
+                                          int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+                             rank);
+  return success();
+}
+
+namespace {
 /// Returns true when `epsilon` is a number >= 0 (-0.0 included).
 bool isValidEpsilon(const APFloat &epsilon) {
   return !epsilon.isNaN() && (epsilon.isZero() || !epsilon.isNegative());

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TypeInferenceUtils.h"
 #include "kiln/dialects/nn/NNOps.h"
 #include "kiln/dialects/nn/ShapeInference.h"
 
@@ -18,30 +19,9 @@
 
 using namespace mlir;
 using namespace kiln::nn;
+using namespace kiln::nn::detail;
 
 namespace {
-using InferredTypes = SmallVectorImpl<Type>;
-using OptLoc = std::optional<Location>;
-
-RankedTensorType rankedType(Value value) {
-  return value ? dyn_cast<RankedTensorType>(value.getType()) : nullptr;
-}
-
-/// Checks that a window attribute has `expected` entries, each at least
-/// `minimum`.
-LogicalResult checkWindowList(OptLoc loc, StringRef name,
-                              ArrayRef<int64_t> values, size_t expected,
-                              int64_t minimum) {
-  if (values.size() != expected)
-    return emitOptionalError(loc, "'", name, "' must have ", expected,
-                             " entries, got ", values.size());
-  for (int64_t v : values)
-    if (v < minimum)
-      return emitOptionalError(loc, "'", name, "' entries must be >= ", minimum,
-                               ", got ", v);
-  return success();
-}
-
 /// Checks the optional per-output-channel bias.
 LogicalResult checkBias(OptLoc loc, Value bias, int64_t channels,
                         Type elementType) {
@@ -75,9 +55,9 @@ LogicalResult inferWindowType(OptLoc loc, int64_t spatial, Value inputValue,
   if (input.getRank() != spatial + 2)
     return emitOptionalError(loc, "expects an input of rank ", spatial + 2,
                              ", got rank ", input.getRank());
-  if (failed(checkWindowList(loc, "strides", strides, spatial, 1)) ||
-      failed(checkWindowList(loc, "pads", pads, 2 * spatial, 0)) ||
-      failed(checkWindowList(loc, "dilations", dilations, spatial, 1)))
+  if (failed(checkWindowAttr(loc, "strides", strides, spatial, 1)) ||
+      failed(checkWindowAttr(loc, "pads", pads, 2 * spatial, 0)) ||
+      failed(checkWindowAttr(loc, "dilations", dilations, spatial, 1)))
     return failure();
   SmallVector<int64_t> shape = {input.getDimSize(0), input.getDimSize(1)};
   SmallVector<int64_t> kernel(kernelAttr);
@@ -105,7 +85,7 @@ LogicalResult inferWindowType(OptLoc loc, int64_t spatial, Value inputValue,
     if (failed(checkBias(loc, bias, shape[1], input.getElementType())))
       return failure();
     kernel.assign(weight.getShape().begin() + 2, weight.getShape().end());
-  } else if (failed(checkWindowList(loc, "kernel_shape", kernel, spatial, 1))) {
+  } else if (failed(checkWindowAttr(loc, "kernel_shape", kernel, spatial, 1))) {
     return failure();
   }
   for (int64_t i = 0; i < spatial; ++i) {
@@ -183,11 +163,11 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   ArrayRef<int64_t> strides = adaptor.getStrides(), pads = adaptor.getPads(),
                     dilations = adaptor.getDilations(),
                     outputPadding = adaptor.getOutputPadding();
-  if (failed(checkWindowList(loc, "strides", strides, spatial, 1)) ||
-      failed(checkWindowList(loc, "pads", pads, 2 * spatial,
+  if (failed(checkWindowAttr(loc, "strides", strides, spatial, 1)) ||
+      failed(checkWindowAttr(loc, "pads", pads, 2 * spatial,
                              std::numeric_limits<int64_t>::min())) ||
-      failed(checkWindowList(loc, "dilations", dilations, spatial, 1)) ||
-      failed(checkWindowList(loc, "output_padding", outputPadding, spatial, 0)))
+      failed(checkWindowAttr(loc, "dilations", dilations, spatial, 1)) ||
+      failed(checkWindowAttr(loc, "output_padding", outputPadding, spatial, 0)))
     return failure();
   int64_t groups = adaptor.getGroups();
   if (groups < 1)

@@ -10,6 +10,7 @@
 
 #include "OnnxImporter.h"
 
+#include "kiln/dialects/nn/NNBuilders.h"
 #include "kiln/dialects/nn/NNOps.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -324,46 +325,20 @@ DiagnosticCapture::DiagnosticCapture(MLIRContext *context)
       }) {}
 
 FailureOr<Value> NodeContext::buildChecked(OperationState &state,
-                                           InferFn infer) {
-  // The capture must end before fail() reports, or it would swallow that too.
+                                           kiln::nn::InferReturnTypesFn infer) {
   std::string message;
-  Operation *op = nullptr;
-  {
-    DiagnosticCapture capture(getContext());
-    SmallVector<Type, 1> types;
-    bool inferred =
-        !infer ||
-        (succeeded(infer(getContext(), state.location, state.operands,
-                         state.attributes.getDictionary(getContext()),
-                         state.getRawProperties(), state.regions, types)) &&
-         types.size() == 1);
-    if (inferred) {
-      state.addTypes(types);
-      op = getBuilder().create(state);
-      if (failed(verify(op, /*verifyRecursively=*/false))) {
-        op->erase();
-        op = nullptr;
-      }
-    }
-    message = capture.getMessage();
-  }
-  if (!op)
-    return fail("cannot express as " + state.name.getStringRef() +
-                (message.empty() ? "" : ": " + message));
-  return op->getResult(0);
+  if (Operation *op =
+          kiln::nn::buildVerifiedOp(getBuilder(), state, infer, message))
+    return op->getResult(0);
+  return fail("cannot express as " + state.name.getStringRef() +
+              (message.empty() ? "" : ": " + message));
 }
 
 FailureOr<Value> NodeContext::createScalar(Type elementType, double value) {
-  auto type = RankedTensorType::get({}, elementType);
-  Attribute element;
-  if (isa<FloatType>(elementType))
-    element = FloatAttr::get(elementType, value);
-  else if (isa<IntegerType>(elementType))
-    element = IntegerAttr::get(elementType, truncateToInt64(value));
-  else
+  DenseElementsAttr attr = kiln::nn::getScalarAttr(elementType, value);
+  if (!attr)
     return fail("cannot build a constant of element type");
-  return create<kiln::nn::ConstantOp>(
-      ElementsAttr(DenseElementsAttr::get(type, element)));
+  return create<kiln::nn::ConstantOp>(ElementsAttr(attr));
 }
 
 FailureOr<Value> NodeContext::createReshape(Value input,

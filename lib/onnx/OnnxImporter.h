@@ -16,6 +16,8 @@
 
 #include "kiln/onnx/ImportOnnx.h"
 
+#include "kiln/dialects/nn/NNBuilders.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -338,8 +340,7 @@ public:
     mlir::OperationState state(loc, OpTy::getOperationName());
     OpTy::build(getBuilder(), state, mlir::TypeRange(),
                 std::forward<Args>(args)...);
-    InferFn infer = &OpTy::inferReturnTypes;
-    return buildChecked(state, infer);
+    return buildChecked(state, &OpTy::inferReturnTypes);
   }
   /// Builds an op with the given result type.
   template <typename OpTy, typename... Args>
@@ -366,12 +367,8 @@ public:
   normalizeAxes(llvm::ArrayRef<int64_t> axes, int64_t rank);
 
 private:
-  using InferFn = llvm::LogicalResult (*)(
-      mlir::MLIRContext *, std::optional<mlir::Location>, mlir::ValueRange,
-      mlir::DictionaryAttr, mlir::OpaqueProperties, mlir::RegionRange,
-      llvm::SmallVectorImpl<mlir::Type> &);
   mlir::FailureOr<mlir::Value> buildChecked(mlir::OperationState &state,
-                                            InferFn infer);
+                                            kiln::nn::InferReturnTypesFn infer);
   void defineOutput(unsigned index, std::shared_ptr<TensorEntry> entry);
 
   GraphImporter &graph;
