@@ -69,10 +69,10 @@ FailureOr<bool> kiln::torchimport::tryEvaluateScalarNode(AtenContext &ctx) {
     if (failed(value))
       return failure();
     bool isInt = node->input(0)->type()->kind() == c10::TypeKind::IntType;
-    ctx.setConstant(0, c10::IValue(isInt ? at::scalar_tensor(
-                                               static_cast<int64_t>(*value),
-                                               at::kLong)
-                                         : at::scalar_tensor(*value)));
+    ctx.setConstant(
+        0, c10::IValue(isInt ? at::scalar_tensor(static_cast<int64_t>(*value),
+                                                 at::kLong)
+                             : at::scalar_tensor(*value)));
     return true;
   }
   if ((name == "aten::Int" || name == "aten::Float") && ctx.isTensor(0)) {
@@ -96,12 +96,13 @@ FailureOr<bool> kiln::torchimport::tryEvaluateScalarNode(AtenContext &ctx) {
   // Arithmetic and comparisons on known scalars (and on the single-element
   // tensors tracing wraps them in).
   static const llvm::StringSet<> scalarOps = {
-      "aten::add",  "aten::sub",      "aten::mul",     "aten::floordiv",
-      "aten::div",  "aten::neg",      "aten::eq",      "aten::ne",
-      "aten::lt",   "aten::gt",       "aten::le",      "aten::ge",
-      "aten::__not__", "aten::__and__", "aten::__or__", "aten::Int",
-      "aten::Float", "aten::__is__",  "aten::__isnot__",
-      "aten::floor_divide"};
+      "aten::add",       "aten::sub",         "aten::mul",
+      "aten::floordiv",  "aten::div",         "aten::neg",
+      "aten::eq",        "aten::ne",          "aten::lt",
+      "aten::gt",        "aten::le",          "aten::ge",
+      "aten::__not__",   "aten::__and__",     "aten::__or__",
+      "aten::Int",       "aten::Float",       "aten::__is__",
+      "aten::__isnot__", "aten::floor_divide"};
   if (!scalarOps.contains(name))
     return false;
   SmallVector<c10::IValue> args;
@@ -126,7 +127,7 @@ FailureOr<bool> kiln::torchimport::tryEvaluateScalarNode(AtenContext &ctx) {
       return false;
     if (ctx.isTensor(i)) {
       anyTensor = true;
-      }
+    }
     torch::jit::Value *input = node->input(i);
     if (input->type()->kind() == c10::TypeKind::FloatType ||
         (ctx.isTensor(i) && std::floor(*value) != *value))
@@ -143,10 +144,9 @@ FailureOr<bool> kiln::torchimport::tryEvaluateScalarNode(AtenContext &ctx) {
   };
   auto number = [&](double value) {
     if (anyTensor)
-      return allIntegral
-                 ? c10::IValue(at::scalar_tensor(static_cast<int64_t>(value),
-                                                 at::kLong))
-                 : c10::IValue(at::scalar_tensor(value));
+      return allIntegral ? c10::IValue(at::scalar_tensor(
+                               static_cast<int64_t>(value), at::kLong))
+                         : c10::IValue(at::scalar_tensor(value));
     if (node->output()->type()->kind() == c10::TypeKind::IntType ||
         (node->output()->type()->kind() != c10::TypeKind::FloatType &&
          isIntResult()))
@@ -174,8 +174,8 @@ FailureOr<bool> kiln::torchimport::tryEvaluateScalarNode(AtenContext &ctx) {
   } else if (name == "aten::div") {
     if (b == 0)
       return ctx.fail("division by zero");
-    result = anyTensor ? c10::IValue(at::scalar_tensor(a / b))
-                       : c10::IValue(a / b);
+    result =
+        anyTensor ? c10::IValue(at::scalar_tensor(a / b)) : c10::IValue(a / b);
   } else if (name == "aten::neg")
     result = number(-a);
   else if (name == "aten::eq")
@@ -218,13 +218,13 @@ FailureOr<bool> kiln::torchimport::tryEvaluateScalarNode(AtenContext &ctx) {
 /// input as is, a scalar as a rank-0 constant.
 static FailureOr<Value> getOperandLike(AtenContext &ctx, unsigned index,
                                        Value like) {
-  if (ctx.isTensor(index))
+  if (!ctx.isNumber(index))
     return ctx.getTensor(index);
   FailureOr<double> value = ctx.getDouble(index, "the scalar operand");
   if (failed(value))
     return failure();
-  return ctx.createScalar(cast<RankedTensorType>(like.getType()).getElementType(),
-                          *value);
+  return ctx.createScalar(
+      cast<RankedTensorType>(like.getType()).getElementType(), *value);
 }
 
 /// Sets output 0 to `result` when it succeeded.
@@ -259,8 +259,8 @@ static FailureOr<SmallVector<int64_t>> getPair(AtenContext &ctx, unsigned index,
 /// aten::_convolution(input, weight, bias, stride, padding, dilation,
 /// transposed, output_padding, groups, ...).
 static LogicalResult convertConvolution(AtenContext &ctx) {
-  bool isGeneric = ctx.getNode()->kind().toUnqualString() ==
-                   std::string("_convolution");
+  bool isGeneric =
+      ctx.getNode()->kind().toUnqualString() == std::string("_convolution");
   unsigned groupsIndex = isGeneric ? 8 : 6;
   if (isGeneric) {
     FailureOr<bool> transposed = ctx.getBool(6, "'transposed'");
@@ -288,16 +288,15 @@ static LogicalResult convertConvolution(AtenContext &ctx) {
   FailureOr<SmallVector<int64_t>> dilations =
       getPair(ctx, 5, "'dilation'", {1, 1});
   FailureOr<int64_t> groups = ctx.getInt(groupsIndex, "'groups'");
-  if (failed(strides) || failed(padding) || failed(dilations) ||
-      failed(groups))
+  if (failed(strides) || failed(padding) || failed(dilations) || failed(groups))
     return failure();
   SmallVector<int64_t> pads = {(*padding)[0], (*padding)[1], (*padding)[0],
                                (*padding)[1]};
-  return setResult(ctx, ctx.create<nn::Conv2DOp>(
-                            *input, *weight, bias, ArrayRef<int64_t>(*strides),
-                            ArrayRef<int64_t>(pads),
-                            ArrayRef<int64_t>(*dilations),
-                            static_cast<uint64_t>(*groups)));
+  return setResult(ctx,
+                   ctx.create<nn::Conv2DOp>(
+                       *input, *weight, bias, ArrayRef<int64_t>(*strides),
+                       ArrayRef<int64_t>(pads), ArrayRef<int64_t>(*dilations),
+                       static_cast<uint64_t>(*groups)));
 }
 
 /// aten::batch_norm(input, weight, bias, running_mean, running_var,
@@ -329,22 +328,22 @@ static LogicalResult convertBatchNorm(AtenContext &ctx) {
   FailureOr<Value> bias = getAffine(2, 0.0f);
   if (failed(scale) || failed(bias))
     return failure();
-  return setResult(ctx, ctx.create<nn::BatchNormOp>(
-                            *input, *scale, *bias, *mean, *variance,
-                            ctx.getBuilder().getF64FloatAttr(*eps)));
+  return setResult(
+      ctx, ctx.create<nn::BatchNormOp>(*input, *scale, *bias, *mean, *variance,
+                                       ctx.getBuilder().getF64FloatAttr(*eps)));
 }
 
 /// aten::max_pool2d(input, kernel_size, stride, padding, dilation,
 /// ceil_mode).
 static LogicalResult convertMaxPool2d(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
-  FailureOr<SmallVector<int64_t>> kernel =
-      getPair(ctx, 1, "'kernel_size'", {});
+  FailureOr<SmallVector<int64_t>> kernel = getPair(ctx, 1, "'kernel_size'", {});
   if (failed(input) || failed(kernel))
     return failure();
   FailureOr<SmallVector<int64_t>> strides =
       getPair(ctx, 2, "'stride'", *kernel);
-  FailureOr<SmallVector<int64_t>> padding = getPair(ctx, 3, "'padding'", {0, 0});
+  FailureOr<SmallVector<int64_t>> padding =
+      getPair(ctx, 3, "'padding'", {0, 0});
   FailureOr<SmallVector<int64_t>> dilations =
       getPair(ctx, 4, "'dilation'", {1, 1});
   FailureOr<bool> ceilMode = ctx.getBool(5, "'ceil_mode'");
@@ -353,23 +352,24 @@ static LogicalResult convertMaxPool2d(AtenContext &ctx) {
     return failure();
   SmallVector<int64_t> pads = {(*padding)[0], (*padding)[1], (*padding)[0],
                                (*padding)[1]};
-  return setResult(ctx, ctx.create<nn::MaxPool2DOp>(
-                            *input, ArrayRef<int64_t>(*kernel),
-                            ArrayRef<int64_t>(*strides), ArrayRef<int64_t>(pads),
-                            ArrayRef<int64_t>(*dilations), *ceilMode));
+  return setResult(ctx,
+                   ctx.create<nn::MaxPool2DOp>(
+                       *input, ArrayRef<int64_t>(*kernel),
+                       ArrayRef<int64_t>(*strides), ArrayRef<int64_t>(pads),
+                       ArrayRef<int64_t>(*dilations), *ceilMode));
 }
 
 /// aten::avg_pool2d(input, kernel_size, stride, padding, ceil_mode,
 /// count_include_pad, divisor_override).
 static LogicalResult convertAvgPool2d(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
-  FailureOr<SmallVector<int64_t>> kernel =
-      getPair(ctx, 1, "'kernel_size'", {});
+  FailureOr<SmallVector<int64_t>> kernel = getPair(ctx, 1, "'kernel_size'", {});
   if (failed(input) || failed(kernel))
     return failure();
   FailureOr<SmallVector<int64_t>> strides =
       getPair(ctx, 2, "'stride'", *kernel);
-  FailureOr<SmallVector<int64_t>> padding = getPair(ctx, 3, "'padding'", {0, 0});
+  FailureOr<SmallVector<int64_t>> padding =
+      getPair(ctx, 3, "'padding'", {0, 0});
   FailureOr<bool> ceilMode = ctx.getBool(4, "'ceil_mode'");
   FailureOr<bool> countIncludePad = ctx.getBool(5, "'count_include_pad'");
   if (failed(strides) || failed(padding) || failed(ceilMode) ||
@@ -379,10 +379,10 @@ static LogicalResult convertAvgPool2d(AtenContext &ctx) {
     return ctx.fail("'divisor_override' is not supported");
   SmallVector<int64_t> pads = {(*padding)[0], (*padding)[1], (*padding)[0],
                                (*padding)[1]};
-  return setResult(ctx, ctx.create<nn::AvgPool2DOp>(
-                            *input, ArrayRef<int64_t>(*kernel),
-                            ArrayRef<int64_t>(*strides), ArrayRef<int64_t>(pads),
-                            *ceilMode, *countIncludePad));
+  return setResult(
+      ctx, ctx.create<nn::AvgPool2DOp>(
+               *input, ArrayRef<int64_t>(*kernel), ArrayRef<int64_t>(*strides),
+               ArrayRef<int64_t>(pads), *ceilMode, *countIncludePad));
 }
 
 /// aten::adaptive_avg_pool2d(input, output_size): a global average for 1x1,
@@ -463,10 +463,10 @@ static LogicalResult convertLayerNorm(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
   if (failed(input))
     return failure();
-  return setResult(ctx, ctx.create<nn::LayerNormOp>(
-                            *input, scale, bias,
-                            static_cast<uint64_t>(rank - count),
-                            llvm::APFloat(*eps)));
+  return setResult(
+      ctx, ctx.create<nn::LayerNormOp>(*input, scale, bias,
+                                       static_cast<uint64_t>(rank - count),
+                                       llvm::APFloat(*eps)));
 }
 
 /// aten::softmax(input, dim, dtype).
@@ -539,18 +539,16 @@ void kiln::torchimport::addLayerConverters(AtenRegistry &registry) {
 //===----------------------------------------------------------------------===//
 
 /// aten::add / aten::sub (self, other, alpha), tensor or scalar `other`.
-template <typename OpTy>
-static LogicalResult convertAddSub(AtenContext &ctx) {
+template <typename OpTy> static LogicalResult convertAddSub(AtenContext &ctx) {
   FailureOr<Value> lhs = ctx.getTensor(0);
   if (failed(lhs))
     return failure();
-  FailureOr<double> alpha = ctx.getNumInputs() > 2
-                                ? ctx.getDouble(2, "'alpha'")
-                                : FailureOr<double>(1.0);
+  FailureOr<double> alpha = ctx.getNumInputs() > 2 ? ctx.getDouble(2, "'alpha'")
+                                                   : FailureOr<double>(1.0);
   if (failed(alpha))
     return failure();
   FailureOr<Value> rhs = failure();
-  if (!ctx.isTensor(1)) {
+  if (ctx.isNumber(1)) {
     FailureOr<double> scalar = ctx.getDouble(1, "'other'");
     if (failed(scalar))
       return failure();
@@ -573,22 +571,23 @@ static LogicalResult convertAddSub(AtenContext &ctx) {
 }
 
 /// aten::mul / aten::div (self, other), tensor or scalar `other`.
-template <typename OpTy>
-static LogicalResult convertBinary(AtenContext &ctx) {
-  FailureOr<Value> lhs = ctx.getTensor(0);
-  if (failed(lhs))
-    return failure();
+template <typename OpTy> static LogicalResult convertBinary(AtenContext &ctx) {
   if (ctx.getNumInputs() > 2 && !ctx.isNone(2))
     return ctx.fail("a rounding mode is not supported");
-  FailureOr<Value> rhs = getOperandLike(ctx, 1, *lhs);
-  if (failed(rhs))
+  // A number on either side takes the tensor's element type.
+  bool numberFirst = ctx.isNumber(0) && !ctx.isNumber(1);
+  FailureOr<Value> tensor = ctx.getTensor(numberFirst ? 1 : 0);
+  if (failed(tensor))
     return failure();
-  return setResult(ctx, ctx.create<OpTy>(*lhs, *rhs));
+  FailureOr<Value> other = getOperandLike(ctx, numberFirst ? 0 : 1, *tensor);
+  if (failed(other))
+    return failure();
+  return setResult(ctx, numberFirst ? ctx.create<OpTy>(*other, *tensor)
+                                    : ctx.create<OpTy>(*tensor, *other));
 }
 
 /// A one-operand activation.
-template <typename OpTy>
-static LogicalResult convertUnary(AtenContext &ctx) {
+template <typename OpTy> static LogicalResult convertUnary(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
   if (failed(input))
     return failure();
@@ -639,9 +638,9 @@ static LogicalResult convertClamp(AtenContext &ctx) {
     if (name.starts_with("clamp"))
       return setResult(ctx, ctx.create<nn::ClipOp>(*input, lowAttr, highAttr));
   }
-  return setResult(ctx, ctx.create<nn::ClipOp>(
-                            *input, ctx.getBuilder().getF64FloatAttr(low),
-                            ctx.getBuilder().getF64FloatAttr(high)));
+  return setResult(
+      ctx, ctx.create<nn::ClipOp>(*input, ctx.getBuilder().getF64FloatAttr(low),
+                                  ctx.getBuilder().getF64FloatAttr(high)));
 }
 
 /// Ops that are the identity in inference: dropout in eval mode,
@@ -776,8 +775,8 @@ static LogicalResult convertPermute(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
   if (failed(input))
     return failure();
-  return setResult(ctx,
-                   ctx.create<nn::TransposeOp>(*input, ArrayRef<int64_t>(perm)));
+  return setResult(
+      ctx, ctx.create<nn::TransposeOp>(*input, ArrayRef<int64_t>(perm)));
 }
 
 /// aten::transpose(input, dim0, dim1) and aten::t(input).
@@ -804,8 +803,8 @@ static LogicalResult convertTranspose(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
   if (failed(input))
     return failure();
-  return setResult(ctx,
-                   ctx.create<nn::TransposeOp>(*input, ArrayRef<int64_t>(perm)));
+  return setResult(
+      ctx, ctx.create<nn::TransposeOp>(*input, ArrayRef<int64_t>(perm)));
 }
 
 /// aten::cat(tensors, dim).
@@ -825,8 +824,8 @@ static LogicalResult convertCat(AtenContext &ctx) {
 }
 
 /// Slices `input` along `axis` into pieces of `sizes`, as a list output.
-static LogicalResult setSplitOutput(AtenContext &ctx, Value input,
-                                    int64_t axis, ArrayRef<int64_t> sizes) {
+static LogicalResult setSplitOutput(AtenContext &ctx, Value input, int64_t axis,
+                                    ArrayRef<int64_t> sizes) {
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> starts(type.getRank(), 0), steps(type.getRank(), 1);
   SmallVector<int64_t> ends(type.getShape());
@@ -989,8 +988,7 @@ static LogicalResult convertAppend(AtenContext &ctx) {
   FailureOr<Entry *> list = ctx.getListEntry(0);
   if (failed(list))
     return failure();
-  std::shared_ptr<Entry> element =
-      ctx.getInputShared(1);
+  std::shared_ptr<Entry> element = ctx.getInputShared(1);
   if (!element)
     return ctx.fail("the appended value is not defined");
   (*list)->elements->push_back(std::move(element));

@@ -95,8 +95,8 @@ bool AtenContext::isTensor(unsigned index) {
   if (index >= node->inputs().size())
     return false;
   Entry *entry = importer.lookup(node->input(index));
-  return entry && (entry->tensor ||
-                   (entry->constant && entry->constant->isTensor()));
+  return entry &&
+         (entry->tensor || (entry->constant && entry->constant->isTensor()));
 }
 
 std::optional<double> AtenContext::tryGetKnownNumber(unsigned index) {
@@ -121,6 +121,13 @@ std::shared_ptr<Entry> AtenContext::getInputShared(unsigned index) {
   if (index >= node->inputs().size())
     return nullptr;
   return importer.lookupShared(node->input(index));
+}
+
+bool AtenContext::isNumber(unsigned index) {
+  if (!tryGetKnownNumber(index))
+    return false;
+  Entry *entry = importer.lookup(node->input(index));
+  return !entry->constant->isTensor() || entry->constant->toTensor().dim() == 0;
 }
 
 FailureOr<Entry *> AtenContext::getListEntry(unsigned index) {
@@ -259,8 +266,8 @@ FailureOr<SmallVector<Value>> AtenContext::getTensors(unsigned index) {
       Entry element;
       element.constant = c10::IValue(tensor);
       std::string error;
-      FailureOr<Value> value = importer.materialize(
-          element, node->input(index)->debugName(), error);
+      FailureOr<Value> value =
+          importer.materialize(element, node->input(index)->debugName(), error);
       if (failed(value))
         return fail(error);
       values.push_back(*value);
@@ -272,48 +279,19 @@ FailureOr<SmallVector<Value>> AtenContext::getTensors(unsigned index) {
 }
 
 FailureOr<Value> AtenContext::buildChecked(OperationState &state,
-                                           InferFn infer) {
+                                           nn::InferReturnTypesFn infer) {
   std::string message;
-  Operation *op = nullptr;
-  {
-    ScopedDiagnosticHandler capture(getContext(), [&](Diagnostic &diag) {
-      if (message.empty())
-        message = diag.str();
-      return success();
-    });
-    SmallVector<Type, 1> types;
-    bool inferred =
-        !infer ||
-        (succeeded(infer(getContext(), state.location, state.operands,
-                         state.attributes.getDictionary(getContext()),
-                         state.getRawProperties(), state.regions, types)) &&
-         types.size() == 1);
-    if (inferred) {
-      state.addTypes(types);
-      op = getBuilder().create(state);
-      if (failed(verify(op, /*verifyRecursively=*/false))) {
-        op->erase();
-        op = nullptr;
-      }
-    }
-  }
-  if (!op)
-    return fail("cannot express as " + state.name.getStringRef() +
-                (message.empty() ? "" : ": " + message));
-  return op->getResult(0);
+  if (Operation *op = nn::buildVerifiedOp(getBuilder(), state, infer, message))
+    return op->getResult(0);
+  return fail("cannot express as " + state.name.getStringRef() +
+              (message.empty() ? "" : ": " + message));
 }
 
 FailureOr<Value> AtenContext::createScalar(Type elementType, double value) {
-  auto type = RankedTensorType::get({}, elementType);
-  Attribute element;
-  if (isa<FloatType>(elementType))
-    element = FloatAttr::get(elementType, value);
-  else if (isa<IntegerType>(elementType))
-    element = IntegerAttr::get(elementType, static_cast<int64_t>(value));
-  else
+  DenseElementsAttr attr = nn::getScalarAttr(elementType, value);
+  if (!attr)
     return fail("cannot build a scalar of this element type");
-  return create<nn::ConstantOp>(
-      ElementsAttr(DenseElementsAttr::get(type, element)));
+  return create<nn::ConstantOp>(ElementsAttr(attr));
 }
 
 FailureOr<Value> AtenContext::createReshape(Value input,
@@ -351,7 +329,8 @@ void AtenContext::setList(unsigned index,
 }
 
 void AtenContext::setAlias(unsigned index, unsigned input) {
-  importer.define(node->output(index), importer.lookupShared(node->input(input)));
+  importer.define(node->output(index),
+                  importer.lookupShared(node->input(input)));
 }
 
 //===----------------------------------------------------------------------===//
@@ -463,8 +442,8 @@ FailureOr<Value> TorchImporter::materialize(Entry &entry, StringRef name,
     else
       attr = DenseResourceElementsAttr::get(
           type, sanitizeName(name),
-          HeapAsmResourceBlob::allocateAndCopyWithAlign(
-              bytes, tensor.element_size()));
+          HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes,
+                                                        tensor.element_size()));
   }
   OpBuilder::InsertionGuard guard(builder);
   // Constants go to the top of the function so that every use sees them.
@@ -537,8 +516,8 @@ LogicalResult TorchImporter::importNode(torch::jit::Node *node) {
     int64_t size = static_cast<int64_t>(list->elements->size());
     if (*index < -size || *index >= size)
       return ctx.fail("index " + Twine(*index) + " is out of range");
-    define(node->output(), (*list->elements)[*index < 0 ? *index + size
-                                                        : *index]);
+    define(node->output(),
+           (*list->elements)[*index < 0 ? *index + size : *index]);
     return success();
   }
   if (kind == c10::prim::If) {
@@ -573,8 +552,8 @@ LogicalResult TorchImporter::importNode(torch::jit::Node *node) {
   // An in-place op (trailing '_') also updates its first operand: later
   // uses of that value see the result.
   StringRef name = kind.toUnqualString();
-  if (name.ends_with("_") && !name.starts_with("__") && !node->inputs().empty() &&
-      !node->outputs().empty())
+  if (name.ends_with("_") && !name.starts_with("__") &&
+      !node->inputs().empty() && !node->outputs().empty())
     define(node->input(0), lookupShared(node->output(0)));
   return success();
 }
@@ -667,15 +646,14 @@ TorchImporter::importGraph(torch::jit::Graph &graph,
       return nullptr;
   }
   func::ReturnOp::create(builder, moduleLoc, results);
-  func.setFunctionType(
-      builder.getFunctionType(body->getArgumentTypes(),
-                              ValueRange(results).getTypes()));
+  func.setFunctionType(builder.getFunctionType(body->getArgumentTypes(),
+                                               ValueRange(results).getTypes()));
   for (auto [index, name] : llvm::enumerate(inputNames))
     func.setArgAttr(index, "kiln.name", builder.getStringAttr(name));
   for (size_t index = 0; index < results.size(); ++index)
-    func.setResultAttr(index, "kiln.name",
-                       builder.getStringAttr("output_" +
-                                             std::to_string(index)));
+    func.setResultAttr(
+        index, "kiln.name",
+        builder.getStringAttr("output_" + std::to_string(index)));
   return module;
 }
 
@@ -699,7 +677,7 @@ RankedTensorType kiln::parseInputShape(StringRef spec, MLIRContext *context,
   if (!parts.empty() && !parts.back().empty() &&
       !llvm::isDigit(parts.back().front())) {
     StringRef name = parts.pop_back_val();
-    Type types[] = {b.getF32Type(), b.getF64Type(), b.getF16Type(),
+    Type types[] = {b.getF32Type(),  b.getF64Type(), b.getF16Type(),
                     b.getBF16Type(), b.getI64Type(), b.getI32Type(),
                     b.getI8Type(),   b.getI1Type()};
     elementType = nullptr;
@@ -717,8 +695,7 @@ RankedTensorType kiln::parseInputShape(StringRef spec, MLIRContext *context,
   for (StringRef part : parts) {
     int64_t size;
     if (part.getAsInteger(10, size) || size < 0) {
-      error = ("'" + spec + "': expected sizes such as 1x3x224x224xf32")
-                  .str();
+      error = ("'" + spec + "': expected sizes such as 1x3x224x224xf32").str();
       return nullptr;
     }
     shape.push_back(size);
@@ -776,6 +753,6 @@ kiln::importTorchScriptModel(StringRef path, MLIRContext &context,
         << path << ": cannot read the file: " << buffer.getError().message();
     return nullptr;
   }
-  return importTorchScriptModelFromBuffer((*buffer)->getBuffer(), path,
-                                          context, options);
+  return importTorchScriptModelFromBuffer((*buffer)->getBuffer(), path, context,
+                                          options);
 }

@@ -14,6 +14,8 @@
 #ifndef KILN_LIB_TORCH_TORCHIMPORTER_H
 #define KILN_LIB_TORCH_TORCHIMPORTER_H
 
+#include "kiln/dialects/nn/NNBuilders.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -75,6 +77,10 @@ public:
   /// Returns input `index` as a number when it is a known int, float, bool
   /// or single-element constant tensor; never reports an error.
   std::optional<double> tryGetKnownNumber(unsigned index);
+  /// Returns true when input `index` is a number: a known scalar or a known
+  /// rank-0 tensor (which, like a Python number, takes the other operand's
+  /// element type in arithmetic).
+  bool isNumber(unsigned index);
   /// Returns the shared entry of input `index`, or null.
   std::shared_ptr<Entry> getInputShared(unsigned index);
   /// Returns the entry of list input `index` (to append to), or fails.
@@ -118,12 +124,8 @@ public:
   void setAlias(unsigned index, unsigned input);
 
 private:
-  using InferFn = llvm::LogicalResult (*)(
-      mlir::MLIRContext *, std::optional<mlir::Location>, mlir::ValueRange,
-      mlir::DictionaryAttr, mlir::OpaqueProperties, mlir::RegionRange,
-      llvm::SmallVectorImpl<mlir::Type> &);
   mlir::FailureOr<mlir::Value> buildChecked(mlir::OperationState &state,
-                                            InferFn infer);
+                                            kiln::nn::InferReturnTypesFn infer);
   mlir::FailureOr<Entry *> getEntry(unsigned index);
   mlir::FailureOr<c10::IValue> getConstant(unsigned index,
                                            llvm::StringRef what);

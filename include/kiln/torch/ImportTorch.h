@@ -56,11 +56,9 @@ importTorchScriptModel(llvm::StringRef path, mlir::MLIRContext &context,
 
 /// Imports a TorchScript file held in memory; `fileName` names it in
 /// diagnostics.
-mlir::OwningOpRef<mlir::ModuleOp>
-importTorchScriptModelFromBuffer(llvm::StringRef bytes,
-                                 llvm::StringRef fileName,
-                                 mlir::MLIRContext &context,
-                                 const TorchImportOptions &options);
+mlir::OwningOpRef<mlir::ModuleOp> importTorchScriptModelFromBuffer(
+    llvm::StringRef bytes, llvm::StringRef fileName, mlir::MLIRContext &context,
+    const TorchImportOptions &options);
 
 } // namespace kiln
 

@@ -12,7 +12,8 @@
 Models (fixed seed, no downloads): resnet18 (traced) and mobilenet_v2
 (scripted) from torchvision with BatchNorm statistics calibrated on a random
 batch (the defaults, mean 0 and variance 1, make near-zero outputs that any
-answer matches), an MLP (784-512-512-10, batch 64, scripted), a small
+answer matches), an MLP (784-512-512-10, batch 64, scripted), a 2-layer
+Transformer encoder (d_model 256, 4 heads, seq 128, traced), a small
 convolution block for FileCheck, and a model using an op Kiln lacks.
 """
 
@@ -81,6 +82,13 @@ def make(directory: pathlib.Path) -> None:
     mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512),
                         nn.ReLU(), nn.Linear(512, 10)).eval()
     save(directory, "mlp", torch.jit.script(mlp), torch.randn(64, 784))
+
+    layer = nn.TransformerEncoderLayer(256, 4, 1024, batch_first=True)
+    encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+    encoder.eval()
+    x = torch.randn(1, 128, 256)
+    save(directory, "encoder", torch.jit.trace(encoder, x, check_trace=False),
+         x)
 
     block = Block()
     calibrate(block, (2, 3, 8, 8))
