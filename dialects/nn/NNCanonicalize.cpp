@@ -91,7 +91,38 @@ struct ClipToRelu : OpRewritePattern<ClipOp> {
   }
 };
 
+/// Rewrites `gemm(a, b, c)` with `alpha = beta = 1`, `trans_b` and no
+/// `trans_a` into `linear(a, b, c)` when `c` is absent or a 1-D bias of the
+/// output's width: ONNX's form of a fully connected layer becomes the one
+/// PyTorch models produce, so both frontends meet in one op.
+struct GemmToLinear : OpRewritePattern<GemmOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GemmOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getTransA() || !op.getTransB() ||
+        op.getAlpha().convertToDouble() != 1.0 ||
+        (op.getC() && op.getBeta().convertToDouble() != 1.0))
+      return rewriter.notifyMatchFailure(op, "not a plain a * b^T + c");
+    Value bias = op.getC();
+    if (bias) {
+      auto biasType = cast<RankedTensorType>(bias.getType());
+      int64_t width = op.getType().getDimSize(1);
+      if (biasType.getRank() != 1 || ShapedType::isDynamic(width) ||
+          biasType.getDimSize(0) != width)
+        return rewriter.notifyMatchFailure(op, "bias is not 1-D of N");
+    }
+    rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), op.getA(),
+                                          op.getB(), bias);
+    return success();
+  }
+};
+
 } // namespace
+
+void GemmOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                         MLIRContext *context) {
+  patterns.add<GemmToLinear>(context);
+}
 
 void FlattenOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                             MLIRContext *context) {

@@ -85,6 +85,7 @@ def NN_GemmOp : NN_InferredOp<"gemm"> {
   let assemblyFormat = [{
     $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
   }];
+  let hasCanonicalizer = 1;
 }
 
 def NN_LinearOp : NN_InferredOp<"linear"> {

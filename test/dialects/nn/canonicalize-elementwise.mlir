@@ -476,3 +476,40 @@ func.func @reduce_axis(%x: tensor<2x3xf32>) -> (tensor<2x1xf32>, tensor<3xf32>, 
   %x2 = nn.reduce_max %x {axes = array<i64: 0, 1>} : (tensor<2x3xf32>) -> tensor<1x1xf32>
   return %s, %m, %x2 : tensor<2x1xf32>, tensor<3xf32>, tensor<1x1xf32>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// nn.gemm: a * b^T + c -> nn.linear
+//===----------------------------------------------------------------------===//
+
+// Tests that ONNX's fully connected form (trans_b, unit alpha and beta, a
+// 1-D bias of the output width, or no bias) becomes nn.linear.
+
+// CHECK-LABEL: func @gemm_to_linear
+// CHECK-SAME:    (%[[A:.*]]: tensor<4x8xf32>, %[[B:.*]]: tensor<3x8xf32>, %[[C:.*]]: tensor<3xf32>)
+// CHECK:         %[[L:.*]] = nn.linear %[[A]], %[[B]], %[[C]] : (tensor<4x8xf32>, tensor<3x8xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+// CHECK:         %[[N:.*]] = nn.linear %[[A]], %[[B]] : (tensor<4x8xf32>, tensor<3x8xf32>) -> tensor<4x3xf32>
+// CHECK:         return %[[L]], %[[N]]
+func.func @gemm_to_linear(%a: tensor<4x8xf32>, %b: tensor<3x8xf32>, %c: tensor<3xf32>) -> (tensor<4x3xf32>, tensor<4x3xf32>) {
+  %0 = nn.gemm %a, %b, %c {trans_b = true} : (tensor<4x8xf32>, tensor<3x8xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  %1 = nn.gemm %a, %b {trans_b = true, beta = 2.0 : f64} : (tensor<4x8xf32>, tensor<3x8xf32>) -> tensor<4x3xf32>
+  return %0, %1 : tensor<4x3xf32>, tensor<4x3xf32>
+}
+
+// -----
+
+// Tests that gemm stays when it is not a plain a * b^T + c: b not
+// transposed, a transposed, alpha or beta not 1, or a 2-D bias.
+
+// CHECK-LABEL: func @gemm_stays
+// CHECK-COUNT-5: nn.gemm
+// CHECK-NOT:     nn.linear
+func.func @gemm_stays(%a: tensor<4x8xf32>, %b: tensor<8x3xf32>, %bt: tensor<3x8xf32>, %at: tensor<8x4xf32>, %c: tensor<3xf32>, %c2: tensor<4x3xf32>) -> (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>) {
+  %0 = nn.gemm %a, %b, %c : (tensor<4x8xf32>, tensor<8x3xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  %1 = nn.gemm %at, %bt, %c {trans_a = true, trans_b = true} : (tensor<8x4xf32>, tensor<3x8xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  %2 = nn.gemm %a, %bt, %c {trans_b = true, alpha = 0.5 : f64} : (tensor<4x8xf32>, tensor<3x8xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  %3 = nn.gemm %a, %bt, %c {trans_b = true, beta = 0.5 : f64} : (tensor<4x8xf32>, tensor<3x8xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  %4 = nn.gemm %a, %bt, %c2 {trans_b = true} : (tensor<4x8xf32>, tensor<3x8xf32>, tensor<4x3xf32>) -> tensor<4x3xf32>
+  return %0, %1, %2, %3, %4 : tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>
+}

@@ -5,12 +5,13 @@
                                   input per model (<name>_x.npy) and LibTorch's
                                   output for it, computed by loading the same
                                   .pt back (<name>_ref.npy); plus broken files
+  torch_models.py make-pair DIR   save ResNet-18 as pair.pt and pair.onnx
   torch_models.py check DIR NAME OUTDIR
                                   compare OUTDIR/output_0.npy with LibTorch's
                                   at rtol 1e-4, atol 1e-5
 
-Models (fixed seed, no downloads): resnet18 (traced) and mobilenet_v2
-(scripted) from torchvision with BatchNorm statistics calibrated on a random
+Models (fixed seed, no downloads): resnet18 (traced), mobilenet_v2 and
+mobilenet_v3_small (scripted) and efficientnet_b0 (traced) from torchvision with BatchNorm statistics calibrated on a random
 batch (the defaults, mean 0 and variance 1, make near-zero outputs that any
 answer matches), an MLP (784-512-512-10, batch 64, scripted), a 2-layer
 Transformer encoder (d_model 256, 4 heads, seq 128, traced), a small
@@ -79,6 +80,18 @@ def make(directory: pathlib.Path) -> None:
     save(directory, "mobilenet_v2", torch.jit.script(mobilenet),
          torch.randn(1, 3, 224, 224))
 
+    # Hard-swish, hard-sigmoid squeeze-excitation (MobileNetV3) and SiLU
+    # with stochastic depth in eval mode (EfficientNet).
+    mobilenet3 = torchvision.models.mobilenet_v3_small()
+    calibrate(mobilenet3, (4, 3, 224, 224))
+    save(directory, "mobilenet_v3_small", torch.jit.script(mobilenet3),
+         torch.randn(1, 3, 224, 224))
+    efficientnet = torchvision.models.efficientnet_b0()
+    calibrate(efficientnet, (4, 3, 224, 224))
+    x = torch.randn(1, 3, 224, 224)
+    save(directory, "efficientnet_b0",
+         torch.jit.trace(efficientnet, x, check_trace=False), x)
+
     mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512),
                         nn.ReLU(), nn.Linear(512, 10)).eval()
     save(directory, "mlp", torch.jit.script(mlp), torch.randn(64, 784))
@@ -101,6 +114,19 @@ def make(directory: pathlib.Path) -> None:
     (directory / "not_a_model.pt").write_bytes(b"this is not a zip archive\n")
 
 
+def make_pair(directory: pathlib.Path) -> None:
+    """Saves ResNet-18 both as TorchScript (traced) and as ONNX (opset 13,
+    exported by torch.onnx in eval mode, which folds BatchNorm into the
+    convolutions)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(0)
+    model = torchvision.models.resnet18().eval()
+    x = torch.randn(1, 3, 224, 224)
+    torch.jit.save(torch.jit.trace(model, x), str(directory / "pair.pt"))
+    torch.onnx.export(model, x, str(directory / "pair.onnx"),
+                      opset_version=13)
+
+
 def check(directory: pathlib.Path, name: str, outputs: pathlib.Path) -> int:
     expected = np.load(directory / f"{name}_ref.npy")
     actual = np.load(outputs / "output_0.npy")
@@ -119,8 +145,9 @@ def check(directory: pathlib.Path, name: str, outputs: pathlib.Path) -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "make":
-        make(pathlib.Path(sys.argv[2]))
+    if sys.argv[1] in ("make", "make-pair"):
+        (make if sys.argv[1] == "make" else make_pair)(
+            pathlib.Path(sys.argv[2]))
         sys.exit(0)
     sys.exit(check(pathlib.Path(sys.argv[2]), sys.argv[3],
                    pathlib.Path(sys.argv[4])))
