@@ -1,10 +1,9 @@
-//===- AtenOps.cpp - aten:: op converters and scalar evaluation -----------===//
+//===- AtenOps.cpp - aten:: elementwise and shape converters --------------===//
 //
 // One converter per `aten::` op (several overloads share one when their
-// argument positions agree). Arguments that are not tensors (strides, dims,
-// scalars) must be known when the model is compiled; the scalar arithmetic
-// that computes them in scripted models (aten::size, len, comparisons) is
-// evaluated first by tryEvaluateScalarNode.
+// argument positions agree), and the registry of all converters (layers are
+// in AtenLayerOps.cpp). Arguments that are not tensors (dims, sizes,
+// scalars) must be known when the model is compiled.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,210 +11,14 @@
 
 #include "kiln/dialects/nn/NNOps.h"
 
-#include "llvm/ADT/StringSet.h"
-
-#include <ATen/ATen.h>
-
 using namespace mlir;
 using namespace kiln::torchimport;
 namespace nn = kiln::nn;
 
 //===----------------------------------------------------------------------===//
-// Scalar evaluation
-//===----------------------------------------------------------------------===//
-
-FailureOr<bool> kiln::torchimport::tryEvaluateScalarNode(AtenContext &ctx) {
-  torch::jit::Node *node = ctx.getNode();
-  StringRef name = node->kind().toQualString();
-  if (node->outputs().size() != 1)
-    return false;
-
-  // Shape queries on tensors of static shape.
-  if (name == "aten::size" || name == "aten::dim" || name == "aten::numel") {
-    if (!ctx.isTensor(0))
-      return false;
-    FailureOr<RankedTensorType> type = ctx.getTensorType(0);
-    if (failed(type))
-      return failure();
-    if (name == "aten::dim") {
-      ctx.setConstant(0, c10::IValue(type->getRank()));
-      return true;
-    }
-    if (!type->hasStaticShape())
-      return ctx.fail("the tensor's shape must be static");
-    if (name == "aten::numel") {
-      ctx.setConstant(0, c10::IValue(type->getNumElements()));
-      return true;
-    }
-    if (ctx.getNumInputs() == 1) {
-      std::vector<int64_t> shape(type->getShape().begin(),
-                                 type->getShape().end());
-      ctx.setConstant(0, c10::IValue(shape));
-      return true;
-    }
-    FailureOr<int64_t> dim = ctx.getInt(1, "the dimension");
-    if (failed(dim))
-      return failure();
-    FailureOr<int64_t> normalized = ctx.normalizeDim(*dim, type->getRank());
-    if (failed(normalized))
-      return failure();
-    ctx.setConstant(0, c10::IValue(type->getDimSize(*normalized)));
-    return true;
-  }
-  // Known scalars wrapped as tensors by tracing (prim::NumToTensor) and
-  // unwrapped again (aten::Int, aten::Float) stay known.
-  if (name == "prim::NumToTensor") {
-    FailureOr<double> value = ctx.getDouble(0, "the scalar");
-    if (failed(value))
-      return failure();
-    bool isInt = node->input(0)->type()->kind() == c10::TypeKind::IntType;
-    ctx.setConstant(
-        0, c10::IValue(isInt ? at::scalar_tensor(static_cast<int64_t>(*value),
-                                                 at::kLong)
-                             : at::scalar_tensor(*value)));
-    return true;
-  }
-  if ((name == "aten::Int" || name == "aten::Float") && ctx.isTensor(0)) {
-    FailureOr<double> value = ctx.getDouble(0, "the tensor");
-    if (failed(value))
-      return failure();
-    ctx.setConstant(0, name == "aten::Int"
-                           ? c10::IValue(static_cast<int64_t>(*value))
-                           : c10::IValue(*value));
-    return true;
-  }
-  if (name == "aten::len") {
-    FailureOr<SmallVector<int64_t>> ints = ctx.getInts(0, "the list");
-    if (succeeded(ints)) {
-      ctx.setConstant(0, c10::IValue(static_cast<int64_t>(ints->size())));
-      return true;
-    }
-    return failure();
-  }
-
-  // Arithmetic and comparisons on known scalars (and on the single-element
-  // tensors tracing wraps them in).
-  static const llvm::StringSet<> scalarOps = {
-      "aten::add",       "aten::sub",         "aten::mul",
-      "aten::floordiv",  "aten::div",         "aten::neg",
-      "aten::eq",        "aten::ne",          "aten::lt",
-      "aten::gt",        "aten::le",          "aten::ge",
-      "aten::__not__",   "aten::__and__",     "aten::__or__",
-      "aten::Int",       "aten::Float",       "aten::__is__",
-      "aten::__isnot__", "aten::floor_divide"};
-  if (!scalarOps.contains(name))
-    return false;
-  SmallVector<c10::IValue> args;
-  bool anyTensor = false, allIntegral = true;
-  std::string roundingMode;
-  for (unsigned i = 0; i < ctx.getNumInputs(); ++i) {
-    if (name == "aten::__is__" || name == "aten::__isnot__") {
-      args.push_back(ctx.isNone(i) ? c10::IValue() : c10::IValue(true));
-      continue;
-    }
-    if (name == "aten::div" && i == 2) {
-      if (!ctx.isNone(2)) {
-        FailureOr<std::string> mode = ctx.getString(2, "'rounding_mode'");
-        if (failed(mode))
-          return failure();
-        roundingMode = *mode;
-      }
-      continue;
-    }
-    std::optional<double> value = ctx.tryGetKnownNumber(i);
-    if (!value)
-      return false;
-    if (ctx.isTensor(i)) {
-      anyTensor = true;
-    }
-    torch::jit::Value *input = node->input(i);
-    if (input->type()->kind() == c10::TypeKind::FloatType ||
-        (ctx.isTensor(i) && std::floor(*value) != *value))
-      allIntegral = false;
-    args.push_back(c10::IValue(*value));
-  }
-  if (anyTensor && name.starts_with("aten::__"))
-    return false;
-  auto isIntResult = [&] {
-    for (torch::jit::Value *input : node->inputs())
-      if (input->type()->kind() == c10::TypeKind::FloatType)
-        return false;
-    return true;
-  };
-  auto number = [&](double value) {
-    if (anyTensor)
-      return allIntegral ? c10::IValue(at::scalar_tensor(
-                               static_cast<int64_t>(value), at::kLong))
-                         : c10::IValue(at::scalar_tensor(value));
-    if (node->output()->type()->kind() == c10::TypeKind::IntType ||
-        (node->output()->type()->kind() != c10::TypeKind::FloatType &&
-         isIntResult()))
-      return c10::IValue(static_cast<int64_t>(value));
-    return c10::IValue(value);
-  };
-  double a = args.empty() || !args[0].isDouble() ? 0 : args[0].toDouble();
-  double b = args.size() < 2 || !args[1].isDouble() ? 0 : args[1].toDouble();
-  c10::IValue result;
-  if (name == "aten::add")
-    result = number(a + b);
-  else if (name == "aten::sub")
-    result = number(a - b);
-  else if (name == "aten::mul")
-    result = number(a * b);
-  else if (name == "aten::floordiv" || name == "aten::floor_divide" ||
-           (name == "aten::div" && roundingMode == "floor")) {
-    if (b == 0)
-      return ctx.fail("division by zero");
-    result = number(std::floor(a / b));
-  } else if (name == "aten::div" && roundingMode == "trunc") {
-    if (b == 0)
-      return ctx.fail("division by zero");
-    result = number(std::trunc(a / b));
-  } else if (name == "aten::div") {
-    if (b == 0)
-      return ctx.fail("division by zero");
-    result =
-        anyTensor ? c10::IValue(at::scalar_tensor(a / b)) : c10::IValue(a / b);
-  } else if (name == "aten::neg")
-    result = number(-a);
-  else if (name == "aten::eq")
-    result = c10::IValue(a == b);
-  else if (name == "aten::ne")
-    result = c10::IValue(a != b);
-  else if (name == "aten::lt")
-    result = c10::IValue(a < b);
-  else if (name == "aten::gt")
-    result = c10::IValue(a > b);
-  else if (name == "aten::le")
-    result = c10::IValue(a <= b);
-  else if (name == "aten::ge")
-    result = c10::IValue(a >= b);
-  else if (name == "aten::__not__")
-    result = c10::IValue(a == 0);
-  else if (name == "aten::__and__")
-    result = c10::IValue(a != 0 && b != 0);
-  else if (name == "aten::__or__")
-    result = c10::IValue(a != 0 || b != 0);
-  else if (name == "aten::Int")
-    result = c10::IValue(static_cast<int64_t>(a));
-  else if (name == "aten::Float")
-    result = c10::IValue(a);
-  else if (name == "aten::__is__")
-    result = c10::IValue(args[0].isNone() == args[1].isNone());
-  else
-    result = c10::IValue(args[0].isNone() != args[1].isNone());
-  if (anyTensor && result.isBool())
-    result = c10::IValue(at::scalar_tensor(result.toBool(), at::kBool));
-  ctx.setConstant(0, std::move(result));
-  return true;
-}
-
-//===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
 
-/// Returns operand `index` as a tensor of `like`'s element type: a tensor
-/// input as is, a scalar as a rank-0 constant.
 static FailureOr<Value> getOperandLike(AtenContext &ctx, unsigned index,
                                        Value like) {
   if (!ctx.isNumber(index))
@@ -228,312 +31,6 @@ static FailureOr<Value> getOperandLike(AtenContext &ctx, unsigned index,
 }
 
 /// Sets output 0 to `result` when it succeeded.
-static LogicalResult setResult(AtenContext &ctx, FailureOr<Value> result) {
-  if (failed(result))
-    return failure();
-  ctx.setOutput(0, *result);
-  return success();
-}
-
-/// Reads a window argument of two values (a single value applies to both).
-static FailureOr<SmallVector<int64_t>> getPair(AtenContext &ctx, unsigned index,
-                                               StringRef what,
-                                               ArrayRef<int64_t> fallback) {
-  FailureOr<SmallVector<int64_t>> values = ctx.getInts(index, what);
-  if (failed(values))
-    return failure();
-  if (values->empty())
-    return SmallVector<int64_t>(fallback);
-  if (values->size() == 1)
-    values->push_back(values->front());
-  if (values->size() != 2)
-    return ctx.fail(what + " must have two values");
-  return values;
-}
-
-//===----------------------------------------------------------------------===//
-// Layers
-//===----------------------------------------------------------------------===//
-
-/// aten::conv2d(input, weight, bias, stride, padding, dilation, groups) and
-/// aten::_convolution(input, weight, bias, stride, padding, dilation,
-/// transposed, output_padding, groups, ...).
-static LogicalResult convertConvolution(AtenContext &ctx) {
-  bool isGeneric =
-      ctx.getNode()->kind().toUnqualString() == std::string("_convolution");
-  unsigned groupsIndex = isGeneric ? 8 : 6;
-  if (isGeneric) {
-    FailureOr<bool> transposed = ctx.getBool(6, "'transposed'");
-    if (failed(transposed))
-      return failure();
-    if (*transposed)
-      return ctx.fail("transposed convolution is not supported yet");
-  }
-  FailureOr<Value> input = ctx.getTensor(0);
-  FailureOr<Value> weight = ctx.getTensor(1);
-  if (failed(input) || failed(weight))
-    return failure();
-  if (cast<RankedTensorType>(input->getType()).getRank() != 4)
-    return ctx.fail("only 2-D convolution (a rank-4 input) is supported");
-  Value bias;
-  if (!ctx.isNone(2)) {
-    FailureOr<Value> value = ctx.getTensor(2);
-    if (failed(value))
-      return failure();
-    bias = *value;
-  }
-  FailureOr<SmallVector<int64_t>> strides = getPair(ctx, 3, "'stride'", {1, 1});
-  FailureOr<SmallVector<int64_t>> padding =
-      getPair(ctx, 4, "'padding' (a string padding is not supported)", {0, 0});
-  FailureOr<SmallVector<int64_t>> dilations =
-      getPair(ctx, 5, "'dilation'", {1, 1});
-  FailureOr<int64_t> groups = ctx.getInt(groupsIndex, "'groups'");
-  if (failed(strides) || failed(padding) || failed(dilations) || failed(groups))
-    return failure();
-  SmallVector<int64_t> pads = {(*padding)[0], (*padding)[1], (*padding)[0],
-                               (*padding)[1]};
-  return setResult(ctx,
-                   ctx.create<nn::Conv2DOp>(
-                       *input, *weight, bias, ArrayRef<int64_t>(*strides),
-                       ArrayRef<int64_t>(pads), ArrayRef<int64_t>(*dilations),
-                       static_cast<uint64_t>(*groups)));
-}
-
-/// aten::batch_norm(input, weight, bias, running_mean, running_var,
-/// training, momentum, eps, cudnn_enabled), inference only.
-static LogicalResult convertBatchNorm(AtenContext &ctx) {
-  FailureOr<bool> training = ctx.getBool(5, "'training'");
-  FailureOr<double> eps = ctx.getDouble(7, "'eps'");
-  FailureOr<Value> input = ctx.getTensor(0);
-  if (failed(training) || failed(eps) || failed(input))
-    return failure();
-  if (*training)
-    return ctx.fail("batch normalization in training mode is not supported "
-                    "(call model.eval() before saving)");
-  if (ctx.isNone(3) || ctx.isNone(4))
-    return ctx.fail("batch normalization without running statistics is not "
-                    "supported");
-  FailureOr<Value> mean = ctx.getTensor(3);
-  FailureOr<Value> variance = ctx.getTensor(4);
-  if (failed(mean) || failed(variance))
-    return failure();
-  auto statsType = cast<RankedTensorType>(mean->getType());
-  auto getAffine = [&](unsigned index, float fill) -> FailureOr<Value> {
-    if (!ctx.isNone(index))
-      return ctx.getTensor(index);
-    return ctx.create<nn::ConstantOp>(ElementsAttr(DenseElementsAttr::get(
-        statsType, FloatAttr::get(statsType.getElementType(), fill))));
-  };
-  FailureOr<Value> scale = getAffine(1, 1.0f);
-  FailureOr<Value> bias = getAffine(2, 0.0f);
-  if (failed(scale) || failed(bias))
-    return failure();
-  return setResult(
-      ctx, ctx.create<nn::BatchNormOp>(*input, *scale, *bias, *mean, *variance,
-                                       ctx.getBuilder().getF64FloatAttr(*eps)));
-}
-
-/// aten::max_pool2d(input, kernel_size, stride, padding, dilation,
-/// ceil_mode).
-static LogicalResult convertMaxPool2d(AtenContext &ctx) {
-  FailureOr<Value> input = ctx.getTensor(0);
-  FailureOr<SmallVector<int64_t>> kernel = getPair(ctx, 1, "'kernel_size'", {});
-  if (failed(input) || failed(kernel))
-    return failure();
-  FailureOr<SmallVector<int64_t>> strides =
-      getPair(ctx, 2, "'stride'", *kernel);
-  FailureOr<SmallVector<int64_t>> padding =
-      getPair(ctx, 3, "'padding'", {0, 0});
-  FailureOr<SmallVector<int64_t>> dilations =
-      getPair(ctx, 4, "'dilation'", {1, 1});
-  FailureOr<bool> ceilMode = ctx.getBool(5, "'ceil_mode'");
-  if (failed(strides) || failed(padding) || failed(dilations) ||
-      failed(ceilMode))
-    return failure();
-  SmallVector<int64_t> pads = {(*padding)[0], (*padding)[1], (*padding)[0],
-                               (*padding)[1]};
-  return setResult(ctx,
-                   ctx.create<nn::MaxPool2DOp>(
-                       *input, ArrayRef<int64_t>(*kernel),
-                       ArrayRef<int64_t>(*strides), ArrayRef<int64_t>(pads),
-                       ArrayRef<int64_t>(*dilations), *ceilMode));
-}
-
-/// aten::avg_pool2d(input, kernel_size, stride, padding, ceil_mode,
-/// count_include_pad, divisor_override).
-static LogicalResult convertAvgPool2d(AtenContext &ctx) {
-  FailureOr<Value> input = ctx.getTensor(0);
-  FailureOr<SmallVector<int64_t>> kernel = getPair(ctx, 1, "'kernel_size'", {});
-  if (failed(input) || failed(kernel))
-    return failure();
-  FailureOr<SmallVector<int64_t>> strides =
-      getPair(ctx, 2, "'stride'", *kernel);
-  FailureOr<SmallVector<int64_t>> padding =
-      getPair(ctx, 3, "'padding'", {0, 0});
-  FailureOr<bool> ceilMode = ctx.getBool(4, "'ceil_mode'");
-  FailureOr<bool> countIncludePad = ctx.getBool(5, "'count_include_pad'");
-  if (failed(strides) || failed(padding) || failed(ceilMode) ||
-      failed(countIncludePad))
-    return failure();
-  if (!ctx.isNone(6))
-    return ctx.fail("'divisor_override' is not supported");
-  SmallVector<int64_t> pads = {(*padding)[0], (*padding)[1], (*padding)[0],
-                               (*padding)[1]};
-  return setResult(
-      ctx, ctx.create<nn::AvgPool2DOp>(
-               *input, ArrayRef<int64_t>(*kernel), ArrayRef<int64_t>(*strides),
-               ArrayRef<int64_t>(pads), *ceilMode, *countIncludePad));
-}
-
-/// aten::adaptive_avg_pool2d(input, output_size): a global average for 1x1,
-/// otherwise an average pool when the output size divides the input's.
-static LogicalResult convertAdaptiveAvgPool2d(AtenContext &ctx) {
-  FailureOr<RankedTensorType> type = ctx.getTensorType(0);
-  FailureOr<SmallVector<int64_t>> size = getPair(ctx, 1, "'output_size'", {});
-  if (failed(type) || failed(size))
-    return failure();
-  FailureOr<Value> input = ctx.getTensor(0);
-  if (failed(input))
-    return failure();
-  if ((*size)[0] == 1 && (*size)[1] == 1)
-    return setResult(ctx, ctx.create<nn::GlobalAvgPoolOp>(*input));
-  if (type->getRank() != 4 || type->isDynamicDim(2) || type->isDynamicDim(3))
-    return ctx.fail("the spatial sizes must be static");
-  int64_t h = type->getDimSize(2), w = type->getDimSize(3);
-  if ((*size)[0] <= 0 || (*size)[1] <= 0 || h % (*size)[0] || w % (*size)[1])
-    return ctx.fail("an output size that does not divide the input size is "
-                    "not supported");
-  SmallVector<int64_t> window = {h / (*size)[0], w / (*size)[1]};
-  return setResult(ctx, ctx.create<nn::AvgPool2DOp>(
-                            *input, ArrayRef<int64_t>(window),
-                            ArrayRef<int64_t>(window),
-                            ArrayRef<int64_t>{0, 0, 0, 0}, false, false));
-}
-
-/// aten::linear(input, weight, bias).
-static LogicalResult convertLinear(AtenContext &ctx) {
-  FailureOr<Value> input = ctx.getTensor(0);
-  FailureOr<Value> weight = ctx.getTensor(1);
-  if (failed(input) || failed(weight))
-    return failure();
-  Value bias;
-  if (!ctx.isNone(2)) {
-    FailureOr<Value> value = ctx.getTensor(2);
-    if (failed(value))
-      return failure();
-    bias = *value;
-  }
-  return setResult(ctx, ctx.create<nn::LinearOp>(*input, *weight, bias));
-}
-
-/// aten::matmul, aten::mm, aten::bmm.
-static LogicalResult convertMatmul(AtenContext &ctx) {
-  FailureOr<Value> lhs = ctx.getTensor(0);
-  FailureOr<Value> rhs = ctx.getTensor(1);
-  if (failed(lhs) || failed(rhs))
-    return failure();
-  return setResult(ctx, ctx.create<nn::MatmulOp>(*lhs, *rhs));
-}
-
-/// aten::layer_norm(input, normalized_shape, weight, bias, eps, cudnn).
-static LogicalResult convertLayerNorm(AtenContext &ctx) {
-  FailureOr<RankedTensorType> type = ctx.getTensorType(0);
-  FailureOr<SmallVector<int64_t>> shape = ctx.getInts(1, "'normalized_shape'");
-  FailureOr<double> eps = ctx.getDouble(4, "'eps'");
-  if (failed(type) || failed(shape) || failed(eps))
-    return failure();
-  int64_t rank = type->getRank();
-  int64_t count = static_cast<int64_t>(shape->size());
-  if (count == 0 || count > rank ||
-      type->getShape().take_back(count) != ArrayRef<int64_t>(*shape))
-    return ctx.fail("'normalized_shape' must match the trailing dimensions");
-  Value scale, bias;
-  if (!ctx.isNone(2)) {
-    FailureOr<Value> value = ctx.getTensor(2);
-    if (failed(value))
-      return failure();
-    scale = *value;
-  }
-  if (!ctx.isNone(3)) {
-    FailureOr<Value> value = ctx.getTensor(3);
-    if (failed(value))
-      return failure();
-    bias = *value;
-  }
-  FailureOr<Value> input = ctx.getTensor(0);
-  if (failed(input))
-    return failure();
-  return setResult(
-      ctx, ctx.create<nn::LayerNormOp>(*input, scale, bias,
-                                       static_cast<uint64_t>(rank - count),
-                                       llvm::APFloat(*eps)));
-}
-
-/// aten::softmax(input, dim, dtype).
-static LogicalResult convertSoftmax(AtenContext &ctx) {
-  FailureOr<RankedTensorType> type = ctx.getTensorType(0);
-  FailureOr<int64_t> dim = ctx.getInt(1, "'dim'");
-  if (failed(type) || failed(dim))
-    return failure();
-  if (ctx.getNumInputs() > 2 && !ctx.isNone(2))
-    return ctx.fail("a 'dtype' argument is not supported");
-  FailureOr<int64_t> axis = ctx.normalizeDim(*dim, type->getRank());
-  FailureOr<Value> input = ctx.getTensor(0);
-  if (failed(axis) || failed(input))
-    return failure();
-  return setResult(
-      ctx, ctx.create<nn::SoftmaxOp>(*input, static_cast<uint64_t>(*axis)));
-}
-
-/// aten::mean(input, dims, keepdim, dtype).
-static LogicalResult convertMean(AtenContext &ctx) {
-  FailureOr<RankedTensorType> type = ctx.getTensorType(0);
-  if (failed(type))
-    return failure();
-  SmallVector<int64_t> axes;
-  bool keepDims = false;
-  if (ctx.getNumInputs() >= 3) {
-    FailureOr<SmallVector<int64_t>> dims = ctx.getInts(1, "'dim'");
-    FailureOr<bool> keep = ctx.getBool(2, "'keepdim'");
-    if (failed(dims) || failed(keep))
-      return failure();
-    for (int64_t dim : *dims) {
-      FailureOr<int64_t> axis = ctx.normalizeDim(dim, type->getRank());
-      if (failed(axis))
-        return failure();
-      axes.push_back(*axis);
-    }
-    keepDims = *keep;
-  }
-  if (axes.empty())
-    for (int64_t d = 0; d < type->getRank(); ++d)
-      axes.push_back(d);
-  if (ctx.getNumInputs() >= 4 && !ctx.isNone(3))
-    return ctx.fail("a 'dtype' argument is not supported");
-  FailureOr<Value> input = ctx.getTensor(0);
-  if (failed(input))
-    return failure();
-  llvm::sort(axes);
-  return setResult(ctx, ctx.create<nn::ReduceMeanOp>(
-                            *input, ArrayRef<int64_t>(axes), keepDims));
-}
-
-void kiln::torchimport::addLayerConverters(AtenRegistry &registry) {
-  registry["aten::conv2d"] = convertConvolution;
-  registry["aten::_convolution"] = convertConvolution;
-  registry["aten::batch_norm"] = convertBatchNorm;
-  registry["aten::max_pool2d"] = convertMaxPool2d;
-  registry["aten::avg_pool2d"] = convertAvgPool2d;
-  registry["aten::adaptive_avg_pool2d"] = convertAdaptiveAvgPool2d;
-  registry["aten::linear"] = convertLinear;
-  registry["aten::matmul"] = convertMatmul;
-  registry["aten::mm"] = convertMatmul;
-  registry["aten::bmm"] = convertMatmul;
-  registry["aten::layer_norm"] = convertLayerNorm;
-  registry["aten::softmax"] = convertSoftmax;
-  registry["aten::mean"] = convertMean;
-}
-
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
@@ -567,7 +64,7 @@ template <typename OpTy> static LogicalResult convertAddSub(AtenContext &ctx) {
   }
   if (failed(rhs))
     return failure();
-  return setResult(ctx, ctx.create<OpTy>(*lhs, *rhs));
+  return ctx.setResult(ctx.create<OpTy>(*lhs, *rhs));
 }
 
 /// aten::mul / aten::div (self, other), tensor or scalar `other`.
@@ -582,8 +79,8 @@ template <typename OpTy> static LogicalResult convertBinary(AtenContext &ctx) {
   FailureOr<Value> other = getOperandLike(ctx, numberFirst ? 0 : 1, *tensor);
   if (failed(other))
     return failure();
-  return setResult(ctx, numberFirst ? ctx.create<OpTy>(*other, *tensor)
-                                    : ctx.create<OpTy>(*tensor, *other));
+  return ctx.setResult(numberFirst ? ctx.create<OpTy>(*other, *tensor)
+                                   : ctx.create<OpTy>(*tensor, *other));
 }
 
 /// A one-operand activation.
@@ -591,7 +88,18 @@ template <typename OpTy> static LogicalResult convertUnary(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
   if (failed(input))
     return failure();
-  return setResult(ctx, ctx.create<OpTy>(*input));
+  return ctx.setResult(ctx.create<OpTy>(*input));
+}
+
+/// aten::hardsigmoid: relu6(x + 3) / 6, which is nn.hardsigmoid with
+/// alpha 1/6 (the op's defaults are ONNX's 0.2).
+static LogicalResult convertHardSigmoid(AtenContext &ctx) {
+  FailureOr<Value> input = ctx.getTensor(0);
+  if (failed(input))
+    return failure();
+  return ctx.setResult(ctx.create<nn::HardSigmoidOp>(
+      *input, ctx.getBuilder().getF64FloatAttr(1.0 / 6.0),
+      ctx.getBuilder().getF64FloatAttr(0.5)));
 }
 
 /// aten::gelu(input, approximate).
@@ -609,7 +117,7 @@ static LogicalResult convertGelu(AtenContext &ctx) {
     else if (*mode != "none")
       return ctx.fail("approximation '" + *mode + "' is not supported");
   }
-  return setResult(ctx, ctx.create<nn::GeluOp>(*input, approximation));
+  return ctx.setResult(ctx.create<nn::GeluOp>(*input, approximation));
 }
 
 /// aten::hardtanh(input, min, max) and aten::relu6(input).
@@ -636,11 +144,11 @@ static LogicalResult convertClamp(AtenContext &ctx) {
           ctx.getBuilder().getF64FloatAttr(*bound);
     }
     if (name.starts_with("clamp"))
-      return setResult(ctx, ctx.create<nn::ClipOp>(*input, lowAttr, highAttr));
+      return ctx.setResult(ctx.create<nn::ClipOp>(*input, lowAttr, highAttr));
   }
-  return setResult(
-      ctx, ctx.create<nn::ClipOp>(*input, ctx.getBuilder().getF64FloatAttr(low),
-                                  ctx.getBuilder().getF64FloatAttr(high)));
+  return ctx.setResult(
+      ctx.create<nn::ClipOp>(*input, ctx.getBuilder().getF64FloatAttr(low),
+                             ctx.getBuilder().getF64FloatAttr(high)));
 }
 
 /// Ops that are the identity in inference: dropout in eval mode,
@@ -676,7 +184,7 @@ void kiln::torchimport::addElementwiseConverters(AtenRegistry &registry) {
     add("tanh", convertUnary<nn::TanhOp>);
     add("silu", convertUnary<nn::SiluOp>);
     add("hardswish", convertUnary<nn::HardSwishOp>);
-    add("hardsigmoid", convertUnary<nn::HardSigmoidOp>);
+    add("hardsigmoid", convertHardSigmoid);
     add("exp", convertUnary<nn::ExpOp>);
     add("log", convertUnary<nn::LogOp>);
     add("sqrt", convertUnary<nn::SqrtOp>);
@@ -728,7 +236,7 @@ static LogicalResult convertView(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
   if (failed(input))
     return failure();
-  return setResult(ctx, ctx.createReshape(*input, *shape));
+  return ctx.setResult(ctx.createReshape(*input, *shape));
 }
 
 /// aten::flatten(input, start_dim, end_dim).
@@ -756,7 +264,7 @@ static LogicalResult convertFlatten(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
   if (failed(input))
     return failure();
-  return setResult(ctx, ctx.createReshape(*input, shape));
+  return ctx.setResult(ctx.createReshape(*input, shape));
 }
 
 /// aten::permute(input, dims).
@@ -775,8 +283,8 @@ static LogicalResult convertPermute(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
   if (failed(input))
     return failure();
-  return setResult(
-      ctx, ctx.create<nn::TransposeOp>(*input, ArrayRef<int64_t>(perm)));
+  return ctx.setResult(
+      ctx.create<nn::TransposeOp>(*input, ArrayRef<int64_t>(perm)));
 }
 
 /// aten::transpose(input, dim0, dim1) and aten::t(input).
@@ -803,8 +311,8 @@ static LogicalResult convertTranspose(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
   if (failed(input))
     return failure();
-  return setResult(
-      ctx, ctx.create<nn::TransposeOp>(*input, ArrayRef<int64_t>(perm)));
+  return ctx.setResult(
+      ctx.create<nn::TransposeOp>(*input, ArrayRef<int64_t>(perm)));
 }
 
 /// aten::cat(tensors, dim).
@@ -819,8 +327,8 @@ static LogicalResult convertCat(AtenContext &ctx) {
       *dim, cast<RankedTensorType>(inputs->front().getType()).getRank());
   if (failed(axis))
     return failure();
-  return setResult(ctx, ctx.create<nn::ConcatOp>(ValueRange(*inputs),
-                                                 static_cast<uint64_t>(*axis)));
+  return ctx.setResult(ctx.create<nn::ConcatOp>(ValueRange(*inputs),
+                                                static_cast<uint64_t>(*axis)));
 }
 
 /// Slices `input` along `axis` into pieces of `sizes`, as a list output.
@@ -918,7 +426,7 @@ static LogicalResult convertSqueeze(AtenContext &ctx) {
   FailureOr<Value> input = ctx.getTensor(0);
   if (failed(input))
     return failure();
-  return setResult(ctx, ctx.createReshape(*input, shape));
+  return ctx.setResult(ctx.createReshape(*input, shape));
 }
 
 /// aten::slice(input, dim, start, end, step) and aten::select(input, dim,
@@ -976,10 +484,10 @@ static LogicalResult convertSlice(AtenContext &ctx) {
       *input, ArrayRef<int64_t>(starts), ArrayRef<int64_t>(ends),
       ArrayRef<int64_t>(steps));
   if (failed(result) || !select)
-    return setResult(ctx, result);
+    return ctx.setResult(result);
   SmallVector<int64_t> shape(type->getShape());
   shape.erase(shape.begin() + *axis);
-  return setResult(ctx, ctx.createReshape(*result, shape));
+  return ctx.setResult(ctx.createReshape(*result, shape));
 }
 
 /// aten::append(list, element): lists are references, so the list entry

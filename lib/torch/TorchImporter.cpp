@@ -315,6 +315,13 @@ void AtenContext::setOutput(unsigned index, Value value) {
   importer.define(node->output(index), std::move(entry));
 }
 
+LogicalResult AtenContext::setResult(FailureOr<Value> result) {
+  if (failed(result))
+    return failure();
+  setOutput(0, *result);
+  return success();
+}
+
 void AtenContext::setConstant(unsigned index, c10::IValue value) {
   auto entry = std::make_shared<Entry>();
   entry->constant = std::move(value);

@@ -118,6 +118,8 @@ public:
   mlir::FailureOr<int64_t> normalizeDim(int64_t dim, int64_t rank);
 
   void setOutput(unsigned index, mlir::Value value);
+  /// Sets output 0 to `result` when it succeeded; returns its status.
+  mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> result);
   void setConstant(unsigned index, c10::IValue value);
   void setList(unsigned index, std::vector<std::shared_ptr<Entry>> elements);
   /// Makes output `index` the same entry as input `input`.

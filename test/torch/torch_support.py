@@ -7,7 +7,7 @@ are calibrated on one random batch (the defaults make near-zero outputs that
 any answer matches), and it is saved both traced (torch.jit.trace) and
 scripted (torch.jit.script). Kiln runs each .pt through kiln-run on a random
 input; LibTorch runs the same .pt file; outputs are compared at rtol 1e-4,
-atol 1e-5.
+atol 1e-5, and both with the model computed in float64.
 
   /usr/bin/python3 test/torch/torch_support.py [--kiln-run PATH] [--only NAME]
 
@@ -19,6 +19,7 @@ checks a few models on every run).
 from __future__ import annotations
 
 import argparse
+import copy
 import pathlib
 import subprocess
 import sys
@@ -81,9 +82,10 @@ def calibrate(model: nn.Module, shape) -> None:
     model.eval()
 
 
-def run_one(kiln_run: str, module, x: torch.Tensor,
+def run_one(kiln_run: str, module, x: torch.Tensor, exact: np.ndarray,
             directory: pathlib.Path, tag: str) -> tuple[str, str]:
-    """Returns (status, detail) for one saved module."""
+    """Returns (status, detail) for one saved module; `exact` is the model's
+    output computed in float64, to tell float32 rounding from errors."""
     path = directory / f"{tag}.pt"
     torch.jit.save(module, str(path))
     np.save(directory / "x.npy", x.numpy())
@@ -101,15 +103,25 @@ def run_one(kiln_run: str, module, x: torch.Tensor,
     if result.returncode != 0:
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         reason = lines[0] if lines else f"exit {result.returncode}"
-        return "unsupported", reason.split(": error: ", 1)[-1]
+        reason = reason.split(": error: ", 1)[-1]
+        return "unsupported", reason.replace(f"{path}: ", "")
     actual = np.load(directory / tag / "output_0.npy")
+    if actual.shape != expected.shape:
+        return "WRONG", f"shape {actual.shape} != {expected.shape}"
     error = float(np.max(np.abs(actual - expected)))
     scale = float(np.max(np.abs(expected)))
-    if actual.shape != expected.shape or not np.allclose(
-            actual, expected, rtol=RTOL, atol=ATOL):
-        return "WRONG", f"max abs error {error:.3g} (largest output {scale:.3g})"
-    return "match", (f"max abs error {error:.2g}, largest output "
-                     f"{scale:.2g}; compile and run {seconds:.1f} s")
+    kiln_exact = float(np.max(np.abs(actual - exact)))
+    torch_exact = float(np.max(np.abs(expected - exact)))
+    detail = (f"max abs error {error:.2g} (largest output {scale:.2g}); "
+              f"vs float64: Kiln {kiln_exact:.2g}, LibTorch "
+              f"{torch_exact:.2g}; compile and run {seconds:.1f} s")
+    if np.allclose(actual, expected, rtol=RTOL, atol=ATOL):
+        return "match", detail
+    # Both float32 results round differently; when Kiln is as close to the
+    # float64 result as LibTorch is, the difference is rounding, not a bug.
+    if kiln_exact <= 1.5 * torch_exact:
+        return "float32 rounding", detail
+    return "WRONG", detail
 
 
 def main() -> int:
@@ -129,11 +141,16 @@ def main() -> int:
             model = make()
             calibrate(model, shape)
             x = torch.randn(*shape)
+            with torch.no_grad():
+                exact = copy.deepcopy(model).double()(x.double())
+            if isinstance(exact, (tuple, list)):
+                exact = exact[0]
+            exact = exact.numpy()
             for mode in ("traced", "scripted"):
                 try:
                     module = (torch.jit.trace(model, x, check_trace=False)
                               if mode == "traced" else torch.jit.script(model))
-                    status, detail = run_one(args.kiln_run, module, x,
+                    status, detail = run_one(args.kiln_run, module, x, exact,
                                              directory, "model")
                 except Exception as error:  # an export PyTorch refuses
                     status = "export fails"
@@ -151,13 +168,17 @@ def main() -> int:
         "match LibTorch on the same file (rtol 1e-4, atol 1e-5). Models are",
         "built with a fixed seed, BatchNorm statistics calibrated on a random",
         "batch, saved traced and scripted, and run by `kiln-run` on a random",
-        "input. Regenerate after building (several minutes):",
-        "`/usr/bin/python3 test/torch/torch_support.py`.",
+        "input. \"float32 rounding\" means the outputs differ by more than",
+        "that tolerance but Kiln's output is as close to the model computed",
+        "in float64 as LibTorch's is (within 1.5x): both are float32",
+        "rounding of the same computation. Timings include compiling and",
+        "are from a shared 2-core machine. Regenerate after building",
+        "(several minutes): `/usr/bin/python3 test/torch/torch_support.py`.",
         "",
-        f"{matched} of {len(rows)} model files match; none gives a wrong "
-        "answer."
-        if not any(row[2] == "WRONG" for row in rows) else
-        f"{matched} of {len(rows)} model files match.",
+        f"{matched} of {len(rows)} model files match, "
+        f"{sum(1 for row in rows if row[2] == 'float32 rounding')} differ by "
+        "float32 rounding, "
+        f"{sum(1 for row in rows if row[2] == 'WRONG')} give a wrong answer.",
         "",
         "| model | export | result | detail |",
         "|---|---|---|---|",
