@@ -38,7 +38,8 @@ static cl::OptionCategory compileCategory("kiln-compile options");
 
 static cl::opt<std::string>
     modelPath(cl::Positional, cl::Required, cl::cat(compileCategory),
-              cl::desc("<model: .onnx, or .mlir holding nn ops>"));
+              cl::desc("<model: .onnx, .pt (TorchScript), or .mlir holding nn "
+                       "ops>"));
 
 static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::cat(compileCategory),
@@ -66,6 +67,12 @@ static cl::opt<std::string>
               cl::desc("Function to compile in an .mlir file with several "
                        "public functions"));
 
+static cl::list<std::string> inputShapes(
+    "input-shape", cl::cat(compileCategory), cl::value_desc("shape"),
+    cl::desc("For a TorchScript (.pt) model, which records no input types: "
+             "the type of the next input of forward, such as "
+             "1x3x224x224xf32; give one per input, in order"));
+
 /// Prints "kiln-compile: error: <message>" and returns the exit code 1.
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "kiln-compile") << message << "\n";
@@ -86,7 +93,8 @@ int main(int argc, char **argv) {
       argc, argv,
       "kiln-compile: compile a model ahead of time\n\n"
       "  kiln-compile model.onnx --target=cpu -o model.so\n"
-      "  kiln-compile model.onnx --emit=mlir -o model.mlir\n");
+      "  kiln-compile model.onnx --emit=mlir -o model.mlir\n"
+      "  kiln-compile model.pt --input-shape 1x3x224x224xf32 -o model.so\n");
   if (target != "cpu")
     return fail("unknown target '" + target + "' (supported: cpu)");
 
@@ -102,7 +110,16 @@ int main(int argc, char **argv) {
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   PlainDiagnosticHandler plainDiagnostics(&context, "kiln-compile");
 
-  mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(modelPath, context);
+  TorchImportOptions torchOptions;
+  for (const std::string &spec : inputShapes) {
+    std::string error;
+    mlir::RankedTensorType type = parseInputShape(spec, &context, error);
+    if (!type)
+      return fail("--input-shape " + error);
+    torchOptions.inputTypes.push_back(type);
+  }
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      loadModel(modelPath, context, OnnxImportOptions(), torchOptions);
   if (!module)
     return 1;
   if (emitKind == EmitKind::Mlir) {
