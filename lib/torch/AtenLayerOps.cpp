@@ -9,6 +9,8 @@
 
 #include "kiln/dialects/nn/NNOps.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace kiln::torchimport;
 namespace nn = kiln::nn;
@@ -303,4 +305,158 @@ void kiln::torchimport::addLayerConverters(AtenRegistry &registry) {
   registry["aten::layer_norm"] = convertLayerNorm;
   registry["aten::softmax"] = convertSoftmax;
   registry["aten::mean"] = convertMean;
+}
+
+//===----------------------------------------------------------------------===//
+// Fused transformer layer
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Builds the pieces of aten::_transformer_encoder_layer_fwd from nn ops.
+struct EncoderLayerBuilder {
+  AtenContext &ctx;
+  int64_t heads;
+
+  FailureOr<Value> linear(Value x, unsigned weight, unsigned bias) {
+    FailureOr<Value> w = ctx.getTensor(weight);
+    FailureOr<Value> b = ctx.getTensor(bias);
+    if (failed(w) || failed(b))
+      return failure();
+    return ctx.create<nn::LinearOp>(x, *w, *b);
+  }
+
+  FailureOr<Value> layerNorm(Value x, unsigned weight, unsigned bias,
+                             double eps) {
+    FailureOr<Value> w = ctx.getTensor(weight);
+    FailureOr<Value> b = ctx.getTensor(bias);
+    if (failed(w) || failed(b))
+      return failure();
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    return ctx.create<nn::LayerNormOp>(
+        x, *w, *b, static_cast<uint64_t>(rank - 1), llvm::APFloat(eps));
+  }
+
+  /// Self-attention of x (batch x seq x embed) with the packed in-projection
+  /// (inputs 3, 4) and the out-projection (inputs 5, 6).
+  FailureOr<Value> attention(Value x) {
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t batch = type.getDimSize(0), seq = type.getDimSize(1),
+            embed = type.getDimSize(2);
+    if (embed % heads)
+      return ctx.fail("the embedding size does not divide into the heads");
+    int64_t head = embed / heads;
+    FailureOr<Value> qkv = linear(x, 3, 4);
+    if (failed(qkv))
+      return failure();
+    // batch x seq x 3 x heads x head -> 3 x batch x heads x seq x head.
+    FailureOr<Value> split =
+        ctx.createReshape(*qkv, {batch, seq, 3, heads, head});
+    if (failed(split))
+      return failure();
+    FailureOr<Value> perm =
+        ctx.create<nn::TransposeOp>(*split, ArrayRef<int64_t>{2, 0, 3, 1, 4});
+    if (failed(perm))
+      return failure();
+    SmallVector<Value> parts;
+    for (int64_t i = 0; i < 3; ++i) {
+      FailureOr<Value> part = ctx.create<nn::SliceOp>(
+          *perm, ArrayRef<int64_t>{i, 0, 0, 0, 0},
+          ArrayRef<int64_t>{i + 1, batch, heads, seq, head},
+          ArrayRef<int64_t>{1, 1, 1, 1, 1});
+      if (failed(part))
+        return failure();
+      part = ctx.createReshape(*part, {batch, heads, seq, head});
+      if (failed(part))
+        return failure();
+      parts.push_back(*part);
+    }
+    FailureOr<Value> keysT =
+        ctx.create<nn::TransposeOp>(parts[1], ArrayRef<int64_t>{0, 1, 3, 2});
+    FailureOr<Value> scale = ctx.createScalar(
+        type.getElementType(), 1.0 / std::sqrt(static_cast<double>(head)));
+    if (failed(keysT) || failed(scale))
+      return failure();
+    FailureOr<Value> scaled = ctx.create<nn::MulOp>(parts[0], *scale);
+    if (failed(scaled))
+      return failure();
+    FailureOr<Value> scores = ctx.create<nn::MatmulOp>(*scaled, *keysT);
+    if (failed(scores))
+      return failure();
+    FailureOr<Value> weights =
+        ctx.create<nn::SoftmaxOp>(*scores, static_cast<uint64_t>(3));
+    if (failed(weights))
+      return failure();
+    FailureOr<Value> context = ctx.create<nn::MatmulOp>(*weights, parts[2]);
+    if (failed(context))
+      return failure();
+    FailureOr<Value> merged =
+        ctx.create<nn::TransposeOp>(*context, ArrayRef<int64_t>{0, 2, 1, 3});
+    if (failed(merged))
+      return failure();
+    merged = ctx.createReshape(*merged, {batch, seq, embed});
+    if (failed(merged))
+      return failure();
+    return linear(*merged, 5, 6);
+  }
+
+  /// linear2(activation(linear1(x))) (inputs 14-17).
+  FailureOr<Value> feedForward(Value x, bool gelu) {
+    FailureOr<Value> hidden = linear(x, 14, 15);
+    if (failed(hidden))
+      return failure();
+    hidden = gelu ? ctx.create<nn::GeluOp>(*hidden, nn::GeluApproximation::None)
+                  : ctx.create<nn::ReluOp>(*hidden);
+    if (failed(hidden))
+      return failure();
+    return linear(*hidden, 16, 17);
+  }
+};
+} // namespace
+
+/// aten::_transformer_encoder_layer_fwd, the fused inference kernel that
+/// nn.TransformerEncoderLayer's fast path calls: self-attention and a
+/// feed-forward block, each with a residual and a layer norm (before the
+/// block with norm_first, after it otherwise). Masks are not supported.
+static LogicalResult convertTransformerEncoderLayer(AtenContext &ctx) {
+  FailureOr<Value> src = ctx.getTensor(0);
+  FailureOr<int64_t> heads = ctx.getInt(2, "'num_heads'");
+  FailureOr<bool> gelu = ctx.getBool(7, "'use_gelu'");
+  FailureOr<bool> normFirst = ctx.getBool(8, "'norm_first'");
+  FailureOr<double> eps = ctx.getDouble(9, "'eps'");
+  if (failed(src) || failed(heads) || failed(gelu) || failed(normFirst) ||
+      failed(eps))
+    return failure();
+  if (ctx.getNumInputs() > 18 && !ctx.isNone(18))
+    return ctx.fail("an attention mask is not supported");
+  auto type = cast<RankedTensorType>(src->getType());
+  if (type.getRank() != 3 || !type.hasStaticShape() || *heads <= 0)
+    return ctx.fail("expects a static batch x sequence x embedding input");
+  EncoderLayerBuilder layer{ctx, *heads};
+  auto residual = [&](Value x, bool attention, unsigned normWeight,
+                      unsigned normBias) -> FailureOr<Value> {
+    Value input = x;
+    if (*normFirst) {
+      FailureOr<Value> normed = layer.layerNorm(x, normWeight, normBias, *eps);
+      if (failed(normed))
+        return failure();
+      input = *normed;
+    }
+    FailureOr<Value> block =
+        attention ? layer.attention(input) : layer.feedForward(input, *gelu);
+    if (failed(block))
+      return failure();
+    FailureOr<Value> sum = ctx.create<nn::AddOp>(x, *block);
+    if (failed(sum) || *normFirst)
+      return sum;
+    return layer.layerNorm(*sum, normWeight, normBias, *eps);
+  };
+  FailureOr<Value> x = residual(*src, /*attention=*/true, 10, 11);
+  if (failed(x))
+    return failure();
+  return ctx.setResult(residual(*x, /*attention=*/false, 12, 13));
+}
+
+void kiln::torchimport::addTransformerConverters(AtenRegistry &registry) {
+  registry["aten::_transformer_encoder_layer_fwd"] =
+      convertTransformerEncoderLayer;
 }

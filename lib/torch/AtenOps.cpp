@@ -527,6 +527,7 @@ const AtenRegistry &kiln::torchimport::getAtenRegistry() {
     addLayerConverters(converters);
     addElementwiseConverters(converters);
     addShapeConverters(converters);
+    addTransformerConverters(converters);
     return converters;
   }();
   return registry;

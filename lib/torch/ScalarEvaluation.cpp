@@ -14,14 +14,253 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
+#include <sstream>
 
 using namespace mlir;
 using namespace kiln::torchimport;
 namespace nn = kiln::nn;
 
+/// Returns the elements of a known list input (built by ListConstruct from
+/// known values, or a constant list), or nullopt.
+static std::optional<std::vector<c10::IValue>> getKnownList(AtenContext &ctx,
+                                                            unsigned index) {
+  std::shared_ptr<Entry> entry = ctx.getInputShared(index);
+  if (!entry)
+    return std::nullopt;
+  std::vector<c10::IValue> values;
+  if (entry->elements) {
+    for (const std::shared_ptr<Entry> &element : *entry->elements) {
+      if (!element->constant)
+        return std::nullopt;
+      values.push_back(*element->constant);
+    }
+    return values;
+  }
+  if (entry->constant && entry->constant->isList()) {
+    for (const c10::IValue &value : entry->constant->toListRef())
+      values.push_back(value);
+    return values;
+  }
+  return std::nullopt;
+}
+
+/// Returns a known non-tensor input (a string, None, a device, a number).
+static std::optional<c10::IValue> getKnownValue(AtenContext &ctx,
+                                                unsigned index) {
+  std::shared_ptr<Entry> entry = ctx.getInputShared(index);
+  if (!entry || !entry->constant || entry->constant->isTensor())
+    return std::nullopt;
+  return *entry->constant;
+}
+
+/// Renders a known value as Python's str() would, for aten::str / format.
+static std::string toPythonString(const c10::IValue &value) {
+  if (value.isString())
+    return value.toStringRef();
+  if (value.isNone())
+    return "None";
+  if (value.isBool())
+    return value.toBool() ? "True" : "False";
+  std::ostringstream os;
+  os << value;
+  return os.str();
+}
+
+/// Evaluates the Python-level logic of scripted modules (the fast-path
+/// checks of nn.MultiheadAttention and nn.TransformerEncoderLayer, say):
+/// queries about tensors answered from their static types, and string and
+/// list operations on known values. Kiln imports the path PyTorch takes with
+/// autograd enabled on the CPU, which avoids the fused inference-only
+/// kernels; it computes the same function.
+static FailureOr<bool> tryEvaluateMetaNode(AtenContext &ctx, StringRef name) {
+  torch::jit::Node *node = ctx.getNode();
+  if (name == "aten::warn")
+    return true;
+  if (node->outputs().size() != 1)
+    return false;
+  if (name == "prim::unchecked_cast") {
+    ctx.setAlias(0, 0);
+    return true;
+  }
+  if (name == "prim::Uninitialized") {
+    ctx.setConstant(0, c10::IValue());
+    return true;
+  }
+  if (name == "aten::is_grad_enabled") {
+    ctx.setConstant(0, c10::IValue(true));
+    return true;
+  }
+  if (name == "aten::is_autocast_enabled" || name == "prim::is_cuda" ||
+      name == "prim::is_nested" || name == "prim::requires_grad" ||
+      name == "prim::is_mkldnn" || name == "prim::is_quantized" ||
+      name == "prim::is_sparse") {
+    ctx.setConstant(0, c10::IValue(false));
+    return true;
+  }
+  if (name == "prim::device") {
+    ctx.setConstant(0, c10::IValue(c10::Device(c10::kCPU)));
+    return true;
+  }
+  if (name == "aten::is_floating_point" || name == "prim::dtype") {
+    FailureOr<RankedTensorType> type = ctx.getTensorType(0);
+    if (failed(type))
+      return failure();
+    Type element = type->getElementType();
+    if (name == "aten::is_floating_point") {
+      ctx.setConstant(0, c10::IValue(isa<FloatType>(element)));
+      return true;
+    }
+    c10::ScalarType scalar;
+    if (element.isF32())
+      scalar = c10::ScalarType::Float;
+    else if (element.isF64())
+      scalar = c10::ScalarType::Double;
+    else if (element.isF16())
+      scalar = c10::ScalarType::Half;
+    else if (element.isBF16())
+      scalar = c10::ScalarType::BFloat16;
+    else if (element.isInteger(64))
+      scalar = c10::ScalarType::Long;
+    else if (element.isInteger(32))
+      scalar = c10::ScalarType::Int;
+    else if (element.isInteger(1))
+      scalar = c10::ScalarType::Bool;
+    else
+      return ctx.fail("unsupported element type");
+    ctx.setConstant(0, c10::IValue(static_cast<int64_t>(scalar)));
+    return true;
+  }
+  if (name == "aten::str") {
+    std::optional<c10::IValue> value = getKnownValue(ctx, 0);
+    if (!value)
+      return false;
+    ctx.setConstant(0, c10::IValue(toPythonString(*value)));
+    return true;
+  }
+  if (name == "aten::format") {
+    std::optional<c10::IValue> format = getKnownValue(ctx, 0);
+    if (!format || !format->isString())
+      return false;
+    std::string text = format->toStringRef(), result;
+    unsigned next = 1;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text.compare(i, 2, "{}") == 0 && next < ctx.getNumInputs()) {
+        std::optional<c10::IValue> value = getKnownValue(ctx, next++);
+        result += value ? toPythonString(*value) : "<tensor>";
+        ++i;
+        continue;
+      }
+      result.push_back(text[i]);
+    }
+    ctx.setConstant(0, c10::IValue(result));
+    return true;
+  }
+  if (name == "aten::find") {
+    std::optional<c10::IValue> text = getKnownValue(ctx, 0);
+    std::optional<c10::IValue> part = getKnownValue(ctx, 1);
+    if (!text || !part || !text->isString() || !part->isString())
+      return false;
+    size_t found = text->toStringRef().find(part->toStringRef());
+    ctx.setConstant(0, c10::IValue(found == std::string::npos
+                                       ? int64_t(-1)
+                                       : static_cast<int64_t>(found)));
+    return true;
+  }
+  if (name == "aten::__getitem__") {
+    std::optional<std::vector<c10::IValue>> list = getKnownList(ctx, 0);
+    std::optional<double> index = ctx.tryGetKnownNumber(1);
+    if (!list || !index)
+      return false;
+    int64_t size = static_cast<int64_t>(list->size());
+    int64_t i = static_cast<int64_t>(*index);
+    if (i < -size || i >= size)
+      return ctx.fail("index " + Twine(i) + " is out of range");
+    ctx.setConstant(0, (*list)[i < 0 ? i + size : i]);
+    return true;
+  }
+  if (name == "aten::any" || name == "aten::all") {
+    std::optional<std::vector<c10::IValue>> list = getKnownList(ctx, 0);
+    if (!list)
+      return false;
+    bool any = false, all = true;
+    for (const c10::IValue &value : *list) {
+      if (!value.isBool())
+        return false;
+      any |= value.toBool();
+      all &= value.toBool();
+    }
+    ctx.setConstant(0, c10::IValue(name == "aten::any" ? any : all));
+    return true;
+  }
+  if (name == "aten::__contains__") {
+    std::optional<c10::IValue> needle = getKnownValue(ctx, 1);
+    if (!needle)
+      return false;
+    if (std::optional<std::vector<c10::IValue>> list = getKnownList(ctx, 0)) {
+      bool found = false;
+      for (const c10::IValue &value : *list)
+        found |= value == *needle;
+      ctx.setConstant(0, c10::IValue(found));
+      return true;
+    }
+    std::optional<c10::IValue> text = getKnownValue(ctx, 0);
+    if (!text || !text->isString() || !needle->isString())
+      return false;
+    ctx.setConstant(
+        0, c10::IValue(text->toStringRef().find(needle->toStringRef()) !=
+                       std::string::npos));
+    return true;
+  }
+  if (name == "aten::len") {
+    std::optional<std::vector<c10::IValue>> list = getKnownList(ctx, 0);
+    std::shared_ptr<Entry> entry = ctx.getInputShared(0);
+    if (list) {
+      ctx.setConstant(0, c10::IValue(static_cast<int64_t>(list->size())));
+      return true;
+    }
+    if (entry && entry->elements) {
+      ctx.setConstant(
+          0, c10::IValue(static_cast<int64_t>(entry->elements->size())));
+      return true;
+    }
+    if (entry && entry->constant && entry->constant->isString()) {
+      ctx.setConstant(0, c10::IValue(static_cast<int64_t>(
+                             entry->constant->toStringRef().size())));
+      return true;
+    }
+    return false;
+  }
+  // Equality of known non-numbers (strings, None, devices).
+  if ((name == "aten::eq" || name == "aten::ne") && ctx.getNumInputs() == 2) {
+    std::optional<c10::IValue> a = getKnownValue(ctx, 0);
+    std::optional<c10::IValue> b = getKnownValue(ctx, 1);
+    if (!a || !b || (a->isScalar() && b->isScalar()) ||
+        (a->isBool() && b->isBool()))
+      return false;
+    bool equal = *a == *b;
+    ctx.setConstant(0, c10::IValue(name == "aten::eq" ? equal : !equal));
+    return true;
+  }
+  if ((name == "aten::sqrt" || name == "aten::log" || name == "aten::exp") &&
+      !ctx.isTensor(0)) {
+    std::optional<double> value = ctx.tryGetKnownNumber(0);
+    if (!value)
+      return false;
+    double result = name == "aten::sqrt"  ? std::sqrt(*value)
+                    : name == "aten::log" ? std::log(*value)
+                                          : std::exp(*value);
+    ctx.setConstant(0, c10::IValue(result));
+    return true;
+  }
+  return false;
+}
+
 FailureOr<bool> kiln::torchimport::tryEvaluateScalarNode(AtenContext &ctx) {
   torch::jit::Node *node = ctx.getNode();
   StringRef name = node->kind().toQualString();
+  FailureOr<bool> meta = tryEvaluateMetaNode(ctx, name);
+  if (failed(meta) || *meta)
+    return meta;
   if (node->outputs().size() != 1)
     return false;
 
@@ -79,15 +318,6 @@ FailureOr<bool> kiln::torchimport::tryEvaluateScalarNode(AtenContext &ctx) {
                            : c10::IValue(*value));
     return true;
   }
-  if (name == "aten::len") {
-    FailureOr<SmallVector<int64_t>> ints = ctx.getInts(0, "the list");
-    if (succeeded(ints)) {
-      ctx.setConstant(0, c10::IValue(static_cast<int64_t>(ints->size())));
-      return true;
-    }
-    return failure();
-  }
-
   // Arithmetic and comparisons on known scalars (and on the single-element
   // tensors tracing wraps them in).
   static const llvm::StringSet<> scalarOps = {

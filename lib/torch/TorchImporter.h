@@ -143,6 +143,9 @@ using AtenRegistry = llvm::StringMap<AtenConverter>;
 
 /// Convolution, pooling, normalization, linear layers and matrix products.
 void addLayerConverters(AtenRegistry &registry);
+/// The fused transformer encoder layer of nn.TransformerEncoderLayer's fast
+/// path, as nn ops.
+void addTransformerConverters(AtenRegistry &registry);
 /// Elementwise arithmetic and activations.
 void addElementwiseConverters(AtenRegistry &registry);
 /// Shape and data movement: view, reshape, flatten, permute, cat, ...

@@ -14,7 +14,8 @@ Models (fixed seed, no downloads): resnet18 (traced), mobilenet_v2 and
 mobilenet_v3_small (scripted) and efficientnet_b0 (traced) from torchvision with BatchNorm statistics calibrated on a random
 batch (the defaults, mean 0 and variance 1, make near-zero outputs that any
 answer matches), an MLP (784-512-512-10, batch 64, scripted), a 2-layer
-Transformer encoder (d_model 256, 4 heads, seq 128, traced), a small
+Transformer encoder (d_model 256, 4 heads, seq 128, traced and scripted), a
+small
 convolution block for FileCheck, and a model using an op Kiln lacks.
 """
 
@@ -102,6 +103,9 @@ def make(directory: pathlib.Path) -> None:
     x = torch.randn(1, 128, 256)
     save(directory, "encoder", torch.jit.trace(encoder, x, check_trace=False),
          x)
+    # Scripted, the encoder keeps PyTorch's fast-path checks and calls the
+    # fused aten::_transformer_encoder_layer_fwd for each layer.
+    save(directory, "encoder_scripted", torch.jit.script(encoder), x)
 
     block = Block()
     calibrate(block, (2, 3, 8, 8))
