@@ -177,6 +177,24 @@ static FailureOr<RankedTensorType> convertValueType(MLIRContext *context,
   return RankedTensorType::get(shape, elementType);
 }
 
+/// Parses a serialized TensorProto; returns false when `bytes` are not one.
+static bool parseTensorProto(StringRef bytes, onnx::TensorProto &tensor) {
+  return bytes.size() <= static_cast<size_t>(INT_MAX) &&
+         tensor.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+}
+
+/// Returns true when `tensor` has `type`'s element type and rank and its
+/// sizes match every static dimension of `type`.
+static bool fitsType(MLIRContext *context, const onnx::TensorProto &tensor,
+                     RankedTensorType type) {
+  bool fits =
+      convertDataType(context, tensor.data_type()) == type.getElementType() &&
+      type.getRank() == tensor.dims_size();
+  for (int64_t d = 0; fits && d < tensor.dims_size(); ++d)
+    fits = type.isDynamicDim(d) || type.getDimSize(d) == tensor.dims(d);
+  return fits;
+}
+
 LogicalResult GraphImporter::importInputs(Block &body,
                                           ArrayRef<std::string> knownInputs,
                                           SmallVectorImpl<Type> &types,
@@ -196,21 +214,14 @@ LogicalResult GraphImporter::importInputs(Block &body,
     size_t position = types.size();
     const onnx::TensorProto *known = nullptr;
     if (position < knownInputs.size() && !knownInputs[position].empty()) {
-      const std::string &bytes = knownInputs[position];
       onnx::TensorProto &tensor = boundInputs.emplace_back();
-      if (bytes.size() > static_cast<size_t>(INT_MAX) ||
-          !tensor.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+      if (!parseTensorProto(knownInputs[position], tensor))
         return emitFileError("the value given for graph input '" +
                              input.name() +
                              "' is not a serialized TensorProto");
       // A value that does not fit the declared type is left unknown; the
       // caller's own input check reports the mismatch.
-      bool fits = convertDataType(&context, tensor.data_type()) ==
-                      type->getElementType() &&
-                  type->getRank() == tensor.dims_size();
-      for (int64_t d = 0; fits && d < tensor.dims_size(); ++d)
-        fits = type->isDynamicDim(d) || type->getDimSize(d) == tensor.dims(d);
-      if (fits) {
+      if (fitsType(&context, tensor, *type)) {
         known = &tensor;
         if (!type->hasStaticShape()) {
           type = type->clone(
@@ -317,22 +328,13 @@ LogicalResult GraphImporter::bindConstantInputs(
       return emitFileError("cannot bind '" + name +
                            "': the graph has no input of that name");
     onnx::TensorProto &tensor = boundInputs.emplace_back();
-    const std::string &bytes = binding.getValue();
-    if (bytes.size() > static_cast<size_t>(INT_MAX) ||
-        !tensor.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    if (!parseTensorProto(binding.getValue(), tensor))
       return emitFileError("cannot bind '" + name +
                            "': the value is not a serialized TensorProto");
     std::string error;
     FailureOr<RankedTensorType> declared =
         convertValueType(&context, input->type(), error);
-    Type elementType = convertDataType(&context, tensor.data_type());
-    bool matches = succeeded(declared) && elementType &&
-                   declared->getElementType() == elementType &&
-                   declared->getRank() == tensor.dims_size();
-    for (int64_t d = 0; matches && d < tensor.dims_size(); ++d)
-      matches = declared->isDynamicDim(d) ||
-                declared->getDimSize(d) == tensor.dims(d);
-    if (!matches)
+    if (failed(declared) || !fitsType(&context, tensor, *declared))
       return emitFileError("cannot bind '" + name +
                            "': the tensor does not have the input's type");
     auto entry = std::make_shared<TensorEntry>();
