@@ -31,5 +31,8 @@ llvm_config.add_tool_substitutions(
      ToolSubst("kiln-translate", unresolved="fatal"),
      ToolSubst("kiln-run", unresolved="fatal"),
      ToolSubst("kiln-compile", unresolved="fatal"),
-     ToolSubst("mlir-runner", unresolved="fatal")],
+     ToolSubst("mlir-runner", unresolved="fatal"),
+     # Built only with LibTorch (test/lib/torch-check); where it is missing,
+     # the tests that run it fail alone instead of the whole suite.
+     ToolSubst("kiln-torch-check", unresolved="ignore")],
     [config.kiln_tools_dir, config.llvm_tools_dir])

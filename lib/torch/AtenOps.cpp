@@ -528,6 +528,7 @@ const AtenRegistry &kiln::torchimport::getAtenRegistry() {
     addElementwiseConverters(converters);
     addShapeConverters(converters);
     addTransformerConverters(converters);
+    addRecurrentConverters(converters);
     return converters;
   }();
   return registry;

@@ -230,6 +230,19 @@ static FailureOr<bool> tryEvaluateMetaNode(AtenContext &ctx, StringRef name) {
     }
     return false;
   }
+  // Equality of known lists (the hidden-state shape checks of nn.LSTM and
+  // nn.GRU: `hx.size() != expected_hidden_size`).
+  if ((name == "aten::eq" || name == "aten::ne") && ctx.getNumInputs() == 2) {
+    std::optional<std::vector<c10::IValue>> a = getKnownList(ctx, 0);
+    std::optional<std::vector<c10::IValue>> b = getKnownList(ctx, 1);
+    if (a && b) {
+      bool equal = a->size() == b->size();
+      for (size_t i = 0; equal && i < a->size(); ++i)
+        equal = (*a)[i] == (*b)[i];
+      ctx.setConstant(0, c10::IValue(name == "aten::eq" ? equal : !equal));
+      return true;
+    }
+  }
   // Equality of known non-numbers (strings, None, devices).
   if ((name == "aten::eq" || name == "aten::ne") && ctx.getNumInputs() == 2) {
     std::optional<c10::IValue> a = getKnownValue(ctx, 0);

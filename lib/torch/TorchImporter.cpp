@@ -50,11 +50,33 @@ static std::string getSourceLocation(torch::jit::Node *node) {
   return "";
 }
 
+/// Returns the name an op converted from `node` carries in its location: the
+/// module path of the layer ("layer1.0.conv1") when the node reads a frozen
+/// parameter (named "self.layer1.0.conv1.weight" by freezing) that only it
+/// uses, else the TorchScript value it defines. (Freezing pools equal
+/// constants, such as the untrained statistics of every batch norm, so a
+/// shared parameter does not name its users.) Cost tables show the name.
+static std::string getLayerName(torch::jit::Node *node) {
+  for (torch::jit::Value *input : node->inputs()) {
+    if (input->uses().size() != 1)
+      continue;
+    std::string debugName = input->debugName(); // returned by value
+    llvm::StringRef name = debugName;
+    if (!name.consume_front("self.") || !name.contains('.'))
+      continue;
+    auto [path, parameter] = name.rsplit('.');
+    if (parameter.starts_with("weight") || parameter.starts_with("bias") ||
+        parameter.starts_with("running_"))
+      return path.str();
+  }
+  if (node->outputs().empty())
+    return node->kind().toQualString();
+  return node->output(0)->debugName();
+}
+
 AtenContext::AtenContext(TorchImporter &importer, torch::jit::Node *node)
     : importer(importer), node(node),
-      loc(importer.getNameLoc(node->outputs().empty()
-                                  ? node->kind().toQualString()
-                                  : node->output(0)->debugName())) {}
+      loc(importer.getNameLoc(getLayerName(node))) {}
 
 OpBuilder &AtenContext::getBuilder() { return importer.getBuilder(); }
 MLIRContext *AtenContext::getContext() { return importer.getContext(); }
@@ -377,8 +399,8 @@ void TorchImporter::define(const torch::jit::Value *value,
   values[value] = std::move(entry);
 }
 
-/// Returns the MLIR element type of a LibTorch scalar type, or null.
-static Type getElementType(MLIRContext *context, c10::ScalarType type) {
+Type kiln::torchimport::getElementType(MLIRContext *context,
+                                       c10::ScalarType type) {
   Builder b(context);
   switch (type) {
   case c10::ScalarType::Float:

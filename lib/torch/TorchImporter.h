@@ -150,6 +150,12 @@ void addTransformerConverters(AtenRegistry &registry);
 void addElementwiseConverters(AtenRegistry &registry);
 /// Shape and data movement: view, reshape, flatten, permute, cat, ...
 void addShapeConverters(AtenRegistry &registry);
+/// Recurrent layers (LSTM, GRU, Elman RNN) unrolled over the sequence, and
+/// the zeros / ones factories their initial states come from.
+void addRecurrentConverters(AtenRegistry &registry);
+
+/// Returns the MLIR element type of a LibTorch scalar type, or null.
+mlir::Type getElementType(mlir::MLIRContext *context, c10::ScalarType type);
 
 /// Walks one graph into one function.
 class TorchImporter {

@@ -1,26 +1,32 @@
 #!/usr/bin/env python3
 """Test helper for the TorchScript importer.
 
-  torch_models.py make DIR        save the models as TorchScript (.pt), an
-                                  input per model (<name>_x.npy) and LibTorch's
-                                  output for it, computed by loading the same
-                                  .pt back (<name>_ref.npy); plus broken files
+  torch_models.py make DIR        save the models as TorchScript (.pt) and,
+                                  for the block (which kiln-run checks), an
+                                  input (block_x.npy) and LibTorch's output
+                                  for it, computed by loading the same .pt
+                                  back (block_ref.npy); plus broken files
   torch_models.py make-pair DIR   save ResNet-18 as pair.pt and pair.onnx
   torch_models.py check DIR NAME OUTDIR
                                   compare OUTDIR/output_0.npy with LibTorch's
                                   at rtol 1e-4, atol 1e-5
 
 Models (fixed seed, no downloads): resnet18 (traced), mobilenet_v2 and
-mobilenet_v3_small (scripted) and efficientnet_b0 (traced) from torchvision with BatchNorm statistics calibrated on a random
-batch (the defaults, mean 0 and variance 1, make near-zero outputs that any
-answer matches), an MLP (784-512-512-10, batch 64, scripted), a 2-layer
-Transformer encoder (d_model 256, 4 heads, seq 128, traced and scripted), a
-small
-convolution block for FileCheck, and a model using an op Kiln lacks.
+mobilenet_v3_small (scripted) and efficientnet_b0 (traced) from torchvision
+with BatchNorm statistics calibrated on a random batch (the defaults, mean 0
+and variance 1, make near-zero outputs that any answer matches), an MLP
+(784-512-512-10, batch 64, scripted), a 2-layer Transformer encoder (d_model
+256, 4 heads, seq 128, traced and scripted), a model with two inputs and
+nested tuple/list outputs, one with float64, int64, int32 and bool inputs
+and outputs, a chaotic model whose outputs differ beyond any useful
+tolerance (to see kiln-torch-check fail), a small convolution block for
+FileCheck, and a model using an op Kiln lacks. kiln-torch-check compares all
+but the block with LibTorch itself.
 """
 
 import pathlib
 import sys
+from typing import List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -41,6 +47,46 @@ class Block(nn.Module):
         return torch.flatten(nn.functional.adaptive_avg_pool2d(y, 1), 1)
 
 
+class TwoInputs(nn.Module):
+    """Two inputs, and results in a tuple nesting a list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(8, 4)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor
+                ) -> Tuple[torch.Tensor, List[torch.Tensor]]:
+        h = self.linear(x)
+        gated = torch.sigmoid(h) * y
+        return h + y, [gated, torch.cat([x, gated], dim=1).transpose(0, 1)]
+
+
+class ElementTypes(nn.Module):
+    """Inputs and results of four element types."""
+
+    def forward(self, x: torch.Tensor, n: torch.Tensor, m: torch.Tensor,
+                b: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor,
+                                          torch.Tensor, torch.Tensor]:
+        return torch.tanh(x) * x + 1.0, n * n - n, m + m, b.transpose(0, 1)
+
+
+class Chaotic(nn.Module):
+    """A linear layer, then 30 steps of the logistic map z -> 4z(1 - z),
+    which about doubles any difference at each step: the last-bit
+    differences between Kiln's and LibTorch's matrix product (its sums run
+    in other orders) and sigmoid grow to the size of the values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(1024, 64)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        z = torch.sigmoid(self.linear(x))
+        for _ in range(30):
+            z = 4.0 * (z - z * z)
+        return z
+
+
 class Unsupported(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.cumsum(x, dim=1)
@@ -58,9 +104,14 @@ def calibrate(model: nn.Module, shape) -> None:
     model.eval()
 
 
-def save(directory: pathlib.Path, name: str, module, x: torch.Tensor) -> None:
+def save(directory: pathlib.Path, name: str, module,
+         x: Optional[torch.Tensor] = None) -> None:
+    """Saves `module` as NAME.pt and, given an input `x`, NAME_x.npy and
+    LibTorch's output for it as NAME_ref.npy."""
     path = directory / f"{name}.pt"
     torch.jit.save(module, str(path))
+    if x is None:
+        return
     np.save(directory / f"{name}_x.npy", x.numpy())
     with torch.no_grad():
         reference = torch.jit.load(str(path))(x)
@@ -73,39 +124,42 @@ def make(directory: pathlib.Path) -> None:
 
     resnet = torchvision.models.resnet18()
     calibrate(resnet, (4, 3, 224, 224))
-    x = torch.randn(1, 3, 224, 224)
-    save(directory, "resnet18", torch.jit.trace(resnet, x), x)
+    save(directory, "resnet18",
+         torch.jit.trace(resnet, torch.randn(1, 3, 224, 224)))
 
     mobilenet = torchvision.models.mobilenet_v2()
     calibrate(mobilenet, (4, 3, 224, 224))
-    save(directory, "mobilenet_v2", torch.jit.script(mobilenet),
-         torch.randn(1, 3, 224, 224))
+    save(directory, "mobilenet_v2", torch.jit.script(mobilenet))
 
     # Hard-swish, hard-sigmoid squeeze-excitation (MobileNetV3) and SiLU
     # with stochastic depth in eval mode (EfficientNet).
     mobilenet3 = torchvision.models.mobilenet_v3_small()
     calibrate(mobilenet3, (4, 3, 224, 224))
-    save(directory, "mobilenet_v3_small", torch.jit.script(mobilenet3),
-         torch.randn(1, 3, 224, 224))
+    save(directory, "mobilenet_v3_small", torch.jit.script(mobilenet3))
     efficientnet = torchvision.models.efficientnet_b0()
     calibrate(efficientnet, (4, 3, 224, 224))
-    x = torch.randn(1, 3, 224, 224)
     save(directory, "efficientnet_b0",
-         torch.jit.trace(efficientnet, x, check_trace=False), x)
+         torch.jit.trace(efficientnet, torch.randn(1, 3, 224, 224),
+                         check_trace=False))
 
     mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512),
                         nn.ReLU(), nn.Linear(512, 10)).eval()
-    save(directory, "mlp", torch.jit.script(mlp), torch.randn(64, 784))
+    save(directory, "mlp", torch.jit.script(mlp))
 
     layer = nn.TransformerEncoderLayer(256, 4, 1024, batch_first=True)
     encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
     encoder.eval()
-    x = torch.randn(1, 128, 256)
-    save(directory, "encoder", torch.jit.trace(encoder, x, check_trace=False),
-         x)
+    save(directory, "encoder",
+         torch.jit.trace(encoder, torch.randn(1, 128, 256), check_trace=False))
     # Scripted, the encoder keeps PyTorch's fast-path checks and calls the
     # fused aten::_transformer_encoder_layer_fwd for each layer.
-    save(directory, "encoder_scripted", torch.jit.script(encoder), x)
+    save(directory, "encoder_scripted", torch.jit.script(encoder))
+
+    save(directory, "two_inputs", torch.jit.script(TwoInputs().eval()))
+    save(directory, "element_types", torch.jit.script(ElementTypes()))
+    # Traced, so that the loop is unrolled.
+    save(directory, "chaotic",
+         torch.jit.trace(Chaotic().eval(), torch.randn(16, 1024)))
 
     block = Block()
     calibrate(block, (2, 3, 8, 8))
