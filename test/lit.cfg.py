@@ -31,6 +31,7 @@ llvm_config.add_tool_substitutions(
      ToolSubst("kiln-translate", unresolved="fatal"),
      ToolSubst("kiln-run", unresolved="fatal"),
      ToolSubst("kiln-compile", unresolved="fatal"),
+     ToolSubst("kiln-cost", unresolved="fatal"),
      ToolSubst("mlir-runner", unresolved="fatal"),
      # Built only with LibTorch (test/lib/torch-check); where it is missing,
      # the tests that run it fail alone instead of the whole suite.

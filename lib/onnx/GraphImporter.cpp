@@ -178,6 +178,25 @@ static FailureOr<RankedTensorType> convertValueType(MLIRContext *context,
 }
 
 /// Parses a serialized TensorProto; returns false when `bytes` are not one.
+/// Returns "f32[?x3x224x224]" for messages.
+static std::string describeType(RankedTensorType type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  type.getElementType().print(os);
+  os << "[";
+  llvm::interleave(
+      type.getShape(), os,
+      [&](int64_t size) {
+        if (ShapedType::isDynamic(size))
+          os << "?";
+        else
+          os << size;
+      },
+      "x");
+  os << "]";
+  return text;
+}
+
 static bool parseTensorProto(StringRef bytes, onnx::TensorProto &tensor) {
   return bytes.size() <= static_cast<size_t>(INT_MAX) &&
          tensor.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
@@ -196,7 +215,7 @@ static bool fitsType(MLIRContext *context, const onnx::TensorProto &tensor,
 }
 
 LogicalResult GraphImporter::importInputs(Block &body,
-                                          ArrayRef<std::string> knownInputs,
+                                          const OnnxImportOptions &options,
                                           SmallVectorImpl<Type> &types,
                                           SmallVectorImpl<StringRef> &names) {
   for (const onnx::ValueInfoProto &input : model.graph().input()) {
@@ -209,9 +228,23 @@ LogicalResult GraphImporter::importInputs(Block &body,
         convertValueType(&context, input.type(), error);
     if (failed(type))
       return emitFileError("graph input '" + input.name() + "' " + error);
+    size_t position = types.size();
+    ArrayRef<std::string> knownInputs = options.knownInputs;
+    if (position < options.inputTypes.size() && options.inputTypes[position]) {
+      RankedTensorType given = options.inputTypes[position];
+      bool fits = given.getElementType() == type->getElementType() &&
+                  given.getRank() == type->getRank();
+      for (int64_t d = 0; fits && d < given.getRank(); ++d)
+        fits =
+            type->isDynamicDim(d) || type->getDimSize(d) == given.getDimSize(d);
+      if (!fits || !given.hasStaticShape())
+        return emitFileError("graph input '" + input.name() + "' is " +
+                             describeType(*type) + ", which " +
+                             describeType(given) + " does not fit");
+      type = given;
+    }
     // A known value specializes the input: its dynamic dimensions take the
     // value's sizes, and converters may read the value (see TensorEntry).
-    size_t position = types.size();
     const onnx::TensorProto *known = nullptr;
     if (position < knownInputs.size() && !knownInputs[position].empty()) {
       onnx::TensorProto &tensor = boundInputs.emplace_back();
@@ -374,7 +407,7 @@ GraphImporter::importModel(const kiln::OnnxImportOptions &options) {
   Block *body = func.addEntryBlock();
   SmallVector<Type> inputTypes;
   SmallVector<StringRef> inputNames;
-  if (failed(importInputs(*body, options.knownInputs, inputTypes, inputNames)))
+  if (failed(importInputs(*body, options, inputTypes, inputNames)))
     return nullptr;
 
   builder.setInsertionPointToEnd(body);

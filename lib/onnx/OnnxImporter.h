@@ -217,7 +217,7 @@ public:
 
 private:
   mlir::LogicalResult
-  importInputs(mlir::Block &body, llvm::ArrayRef<std::string> knownInputs,
+  importInputs(mlir::Block &body, const OnnxImportOptions &options,
                llvm::SmallVectorImpl<mlir::Type> &types,
                llvm::SmallVectorImpl<llvm::StringRef> &names);
   mlir::LogicalResult

@@ -1,5 +1,4 @@
-//===- LoadModel.cpp - read a model file as an nn module
-//-------------------===//
+//===- LoadModel.cpp - read a model file as an nn module ----------------===//
 //
 // Dispatches on the file extension; prints location-less diagnostics plainly.
 //
@@ -30,6 +29,22 @@ kiln::loadModel(llvm::StringRef path, mlir::MLIRContext &context,
   mlir::emitError(mlir::UnknownLoc::get(&context))
       << path << ": unknown model type (expected .onnx, .pt or .mlir)";
   return nullptr;
+}
+
+llvm::Error kiln::addInputShapes(llvm::ArrayRef<std::string> specs,
+                                 mlir::MLIRContext &context,
+                                 OnnxImportOptions &onnxOptions,
+                                 TorchImportOptions &torchOptions) {
+  for (const std::string &spec : specs) {
+    std::string error;
+    mlir::RankedTensorType type = parseInputShape(spec, &context, error);
+    if (!type)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "--input-shape " + error);
+    torchOptions.inputTypes.push_back(type);
+    onnxOptions.inputTypes.push_back(type);
+  }
+  return llvm::Error::success();
 }
 
 PlainDiagnosticHandler::PlainDiagnosticHandler(mlir::MLIRContext *context,

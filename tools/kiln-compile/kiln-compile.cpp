@@ -1,11 +1,10 @@
-//===- kiln-compile.cpp - compile a model ahead of time
-//---------------------===//
+//===- kiln-compile.cpp - compile a model ahead of time -----------------===//
 //
-// Compiles an ONNX model (or an nn-dialect .mlir file) for a target and
-// writes one artefact: by default a shared library implementing Kiln's model
-// C ABI (include/kiln/runtime/kiln_model.h) plus a header describing this
-// model; or, with --emit, the nn-level MLIR, LLVM IR or an object file.
-// Every output file is written atomically.
+// Compiles an ONNX or TorchScript model (or an nn-dialect .mlir file) for a
+// target and writes one artefact: by default a shared library implementing
+// Kiln's model C ABI (include/kiln/runtime/kiln_model.h) plus a header
+// describing this model; or, with --emit, the nn-level MLIR, LLVM IR or an
+// object file. Every output file is written atomically.
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,9 +68,10 @@ static cl::opt<std::string>
 
 static cl::list<std::string> inputShapes(
     "input-shape", cl::cat(compileCategory), cl::value_desc("shape"),
-    cl::desc("For a TorchScript (.pt) model, which records no input types: "
-             "the type of the next input of forward, such as "
-             "1x3x224x224xf32; give one per input, in order"));
+    cl::desc("The type of the next model input, such as 1x3x224x224xf32, "
+             "one per input in order: required for TorchScript (.pt), which "
+             "records no input types; for ONNX it fixes dynamic dimensions "
+             "(such as the batch size)"));
 
 /// Prints "kiln-compile: error: <message>" and returns the exit code 1.
 static int fail(const llvm::Twine &message) {
@@ -110,16 +110,13 @@ int main(int argc, char **argv) {
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   PlainDiagnosticHandler plainDiagnostics(&context, "kiln-compile");
 
+  OnnxImportOptions onnxOptions;
   TorchImportOptions torchOptions;
-  for (const std::string &spec : inputShapes) {
-    std::string error;
-    mlir::RankedTensorType type = parseInputShape(spec, &context, error);
-    if (!type)
-      return fail("--input-shape " + error);
-    torchOptions.inputTypes.push_back(type);
-  }
+  if (llvm::Error error =
+          addInputShapes(inputShapes, context, onnxOptions, torchOptions))
+    return fail(llvm::toString(std::move(error)));
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      loadModel(modelPath, context, OnnxImportOptions(), torchOptions);
+      loadModel(modelPath, context, onnxOptions, torchOptions);
   if (!module)
     return 1;
   if (emitKind == EmitKind::Mlir) {

@@ -66,10 +66,10 @@ static cl::opt<unsigned>
 
 static cl::list<std::string> inputShapes(
     "input-shape", cl::cat(runCategory), cl::value_desc("shape"),
-    cl::desc("For a TorchScript (.pt) model, which records no input types: "
-             "the type of the next input not given by --input, such as "
+    cl::desc("The type of the next input not given by --input, such as "
              "1x3x224x224xf32 (inputs given by --input take their file's "
-             "type)"));
+             "type): required for TorchScript (.pt), which records no input "
+             "types; for ONNX it fixes dynamic dimensions"));
 
 static cl::opt<bool> specialize(
     "specialize", cl::cat(runCategory), cl::init(true),
@@ -177,17 +177,17 @@ int main(int argc, char **argv) {
 
   // TorchScript records no input types: given inputs lend theirs, then
   // --input-shape types the rest.
+  // For ONNX, --input-shape fixes the dynamic dimensions of the inputs
+  // generated after the given ones.
   TorchImportOptions torchOptions;
-  for (const HostTensor &tensor : inputs)
+  for (const HostTensor &tensor : inputs) {
     torchOptions.inputTypes.push_back(mlir::RankedTensorType::get(
         tensor.shape, getMLIRType(tensor.kind, &context)));
-  for (const std::string &spec : inputShapes) {
-    std::string error;
-    mlir::RankedTensorType type = parseInputShape(spec, &context, error);
-    if (!type)
-      return fail("--input-shape " + error);
-    torchOptions.inputTypes.push_back(type);
+    onnxOptions.inputTypes.push_back(nullptr);
   }
+  if (llvm::Error error =
+          addInputShapes(inputShapes, context, onnxOptions, torchOptions))
+    return fail(llvm::toString(std::move(error)));
 
   auto start = std::chrono::steady_clock::now();
   mlir::OwningOpRef<mlir::ModuleOp> module =

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/onnx/ImportOnnx.h"
+#include "kiln/support/LoadModel.h"
 #include "kiln/torch/ImportTorch.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -32,11 +33,25 @@ static llvm::cl::list<std::string> onnxBindInputs(
 
 static llvm::cl::list<std::string> torchInputShapes(
     "input-shape",
-    llvm::cl::desc("With --import-torch: the type of the next tensor input "
-                   "of forward, such as 1x3x224x224xf32 (element types f32, "
-                   "f64, f16, bf16, i64, i32, i8, i1; f32 when omitted); "
-                   "give one per input, in order"),
+    llvm::cl::desc("The type of the next model input, such as "
+                   "1x3x224x224xf32 (element types f32, f64, f16, bf16, i64, "
+                   "i32, i8, i1; f32 when omitted), one per input in order: "
+                   "required by --import-torch; with --import-onnx it fixes "
+                   "dynamic dimensions"),
     llvm::cl::value_desc("shape"));
+
+/// Parses the --input-shape specs into importer options; reports and returns
+/// failure on a malformed one.
+static mlir::LogicalResult readInputShapes(mlir::MLIRContext &context,
+                                           kiln::OnnxImportOptions &onnx,
+                                           kiln::TorchImportOptions &torch) {
+  if (llvm::Error error =
+          kiln::addInputShapes(torchInputShapes, context, onnx, torch)) {
+    llvm::WithColor::error() << llvm::toString(std::move(error)) << "\n";
+    return mlir::failure();
+  }
+  return mlir::success();
+}
 
 /// Reads the --onnx-bind-input files into importer options; reports and
 /// returns failure when one cannot be read.
@@ -81,6 +96,9 @@ static void registerKilnTranslations() {
         kiln::OnnxImportOptions options;
         if (failed(readBoundInputs(options)))
           return nullptr;
+        kiln::TorchImportOptions unusedTorchOptions;
+        if (failed(readInputShapes(*context, options, unusedTorchOptions)))
+          return nullptr;
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         return kiln::importOnnxModelFromBuffer(buffer->getBuffer(),
@@ -102,16 +120,9 @@ static void registerKilnTranslations() {
               return mlir::success();
             });
         kiln::TorchImportOptions options;
-        for (const std::string &spec : torchInputShapes) {
-          std::string error;
-          mlir::RankedTensorType type =
-              kiln::parseInputShape(spec, context, error);
-          if (!type) {
-            llvm::WithColor::error() << "--input-shape " << error << "\n";
-            return nullptr;
-          }
-          options.inputTypes.push_back(type);
-        }
+        kiln::OnnxImportOptions unusedOnnxOptions;
+        if (failed(readInputShapes(*context, unusedOnnxOptions, options)))
+          return nullptr;
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         return kiln::importTorchScriptModelFromBuffer(

@@ -15,6 +15,7 @@
 #define KILN_ONNX_IMPORTONNX_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -50,6 +51,12 @@ struct OnnxImportOptions {
   /// specializes the model to that value. The module's
   /// `kiln.specialized_inputs` attribute lists the inputs used so.
   std::vector<std::string> knownInputs;
+  /// Types for the graph inputs that are not initializers, by position (a
+  /// null type leaves an input as declared): a dynamic dimension takes the
+  /// given size; the element type, rank and static sizes must match the
+  /// declaration, else the import fails naming the input. This is how
+  /// `--input-shape` fixes a dynamic batch size.
+  std::vector<mlir::RankedTensorType> inputTypes;
 };
 
 /// Name of the module attribute listing the graph inputs whose values the

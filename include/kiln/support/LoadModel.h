@@ -15,6 +15,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
 
 namespace kiln {
 
@@ -25,6 +26,14 @@ mlir::OwningOpRef<mlir::ModuleOp>
 loadModel(llvm::StringRef path, mlir::MLIRContext &context,
           const OnnxImportOptions &onnxOptions = {},
           const TorchImportOptions &torchOptions = {});
+
+/// Parses `--input-shape` specs ("1x3x224x224xf32", one per model input, in
+/// order) into the input types of both importers: TorchScript needs them,
+/// ONNX fixes dynamic dimensions with them. The error names the bad spec.
+llvm::Error addInputShapes(llvm::ArrayRef<std::string> specs,
+                           mlir::MLIRContext &context,
+                           OnnxImportOptions &onnxOptions,
+                           TorchImportOptions &torchOptions);
 
 /// Prints diagnostics reported at no location as one plain line,
 /// "<tool>: error: <message>" (an ONNX file has no line to point at); the
