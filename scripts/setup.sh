@@ -20,7 +20,8 @@ packages=(
   # frontends and cost model (used from the ONNX, TorchScript and cost-model issues on)
   libtorch-dev libonnx-dev libprotobuf-dev libxgboost-dev libsqlite3-dev libomp-22-dev
   # Python side: model export for tests, Python API
-  python3 python3-torch python3-torchvision python3-onnx python3-numpy pybind11-dev
+  python3 python3-torch python3-torchvision python3-onnx python3-numpy python3-pytest
+  pybind11-dev
   # real test data
   libonnx-testdata dataset-fashion-mnist
 )
