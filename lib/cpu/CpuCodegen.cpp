@@ -55,10 +55,11 @@ createHostTargetMachine() {
 }
 
 llvm::Expected<std::unique_ptr<llvm::Module>>
-kiln::lowerToHostLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext) {
+kiln::lowerToHostLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
+                        const CpuScheduleOptions &options) {
   mlir::MLIRContext *context = module.getContext();
   mlir::PassManager pm(context);
-  if (failed(buildCpuLoweringPipeline(pm)))
+  if (failed(buildCpuLoweringPipeline(pm, options)))
     return llvm::createStringError("internal error: bad CPU pipeline");
   if (failed(pm.run(module)))
     return llvm::createStringError(
@@ -78,12 +79,26 @@ kiln::lowerToHostLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext) {
     return targetMachine.takeError();
   llvmModule->setDataLayout((*targetMachine)->createDataLayout());
   llvmModule->setTargetTriple((*targetMachine)->getTargetTriple());
+  applyCpuScheduleAttributes(*llvmModule, options);
   auto optimize =
       mlir::makeOptimizingTransformer(/*optLevel=*/3,
                                       /*sizeLevel=*/0, targetMachine->get());
   if (llvm::Error error = optimize(llvmModule.get()))
     return std::move(error);
   return llvmModule;
+}
+
+void kiln::applyCpuScheduleAttributes(llvm::Module &module,
+                                      const CpuScheduleOptions &options) {
+  if (options.vectorBits <= 0)
+    return;
+  std::string bits = std::to_string(options.vectorBits);
+  for (llvm::Function &function : module) {
+    if (function.isDeclaration())
+      continue;
+    function.addFnAttr("prefer-vector-width", bits);
+    function.addFnAttr("min-legal-vector-width", bits);
+  }
 }
 
 llvm::Error kiln::emitHostObject(llvm::Module &module,

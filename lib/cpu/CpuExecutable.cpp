@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/cpu/CpuExecutable.h"
+#include "kiln/cpu/CpuCodegen.h"
 #include "kiln/cpu/CpuPipeline.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -17,8 +18,10 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
 
 using namespace kiln;
 
@@ -58,15 +61,27 @@ private:
 
 } // namespace
 
+/// Returns a target machine for this host (its CPU and features) that
+/// generates code at -O3.
+static llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createJitTargetMachine() {
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return builder.takeError();
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  return builder->createTargetMachine();
+}
+
 llvm::Expected<std::unique_ptr<CpuExecutable>>
-CpuExecutable::compile(mlir::ModuleOp module, llvm::StringRef entry) {
+CpuExecutable::compile(mlir::ModuleOp module, llvm::StringRef entry,
+                       const CpuScheduleOptions &scheduleOptions) {
   auto signature = getModelSignature(module, entry);
   if (!signature)
     return signature.takeError();
 
   mlir::MLIRContext *context = module.getContext();
   mlir::PassManager pm(context);
-  if (failed(buildCpuLoweringPipeline(pm)))
+  if (failed(buildCpuLoweringPipeline(pm, scheduleOptions)))
     return llvm::createStringError("internal error: bad CPU pipeline");
   if (failed(pm.run(module)))
     return llvm::createStringError(
@@ -83,14 +98,30 @@ CpuExecutable::compile(mlir::ModuleOp module, llvm::StringRef entry) {
   mlir::registerLLVMDialectTranslation(registry);
   context->appendDialectRegistry(registry);
 
+  // The optimizer needs the host's target machine: without it LLVM's
+  // vectorizers cost code with a generic TargetTransformInfo that knows no
+  // vector registers. The engine gets a target machine of its own for code
+  // generation; without one it would make a host one at the default -O2
+  // (it ignores jitCodeGenOptLevel when it owns the target machine).
+  auto optimizerTarget = createJitTargetMachine();
+  if (!optimizerTarget)
+    return optimizerTarget.takeError();
+  auto codegenTarget = createJitTargetMachine();
+  if (!codegenTarget)
+    return codegenTarget.takeError();
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      mlir::makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                      optimizerTarget->get());
   // The transformer is a function_ref: keep the callable alive here.
-  auto optimize = mlir::makeOptimizingTransformer(/*optLevel=*/3,
-                                                  /*sizeLevel=*/0,
-                                                  /*targetMachine=*/nullptr);
+  auto scheduleAndOptimize = [&](llvm::Module *llvmModule) {
+    applyCpuScheduleAttributes(*llvmModule, scheduleOptions);
+    return optimize(llvmModule);
+  };
   mlir::ExecutionEngineOptions options;
-  options.transformer = optimize;
+  options.transformer = scheduleAndOptimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  auto engine = mlir::ExecutionEngine::create(module, options);
+  auto engine =
+      mlir::ExecutionEngine::create(module, options, std::move(*codegenTarget));
   if (!engine)
     return engine.takeError();
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {

@@ -3,47 +3,70 @@
 //
 // nn is lowered to linalg on tensors, bufferized with function boundaries
 // (results become caller-allocated out-parameters, temporaries are freed),
-// then taken through loops to the LLVM dialect. Correctness comes first;
-// tiling, vectorization and threading are added by the CPU-speed work.
+// then taken through loops to the LLVM dialect. Correctness comes first; the
+// schedule knobs (CpuScheduleOptions) let the cost model time one kernel
+// under several loop tilings and vector widths.
 //
 //===----------------------------------------------------------------------===//
 
 #include "kiln/cpu/CpuPipeline.h"
 
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
+/// The part of the pipeline that runs on nn and linalg on tensors.
+static constexpr llvm::StringLiteral kTensorStages = "nn-to-linalg,"
+                                                     "canonicalize,";
+
+/// The rest, from bufferization to the LLVM dialect.
+static constexpr llvm::StringLiteral kBufferStages =
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-results-to-out-params{modify-public-functions "
+    "hoist-static-allocs},"
+    "buffer-deallocation-pipeline,"
+    // Weights as flat arrays: LLVM builds nested ones row by row.
+    "kiln-flatten-memref-globals,"
+    "convert-bufferization-to-memref,"
+    "func.func(convert-linalg-to-loops),"
+    // math.ipowi (integer nn.pow) has no LLVM lowering: expand it.
+    "convert-math-to-funcs,"
+    // expand-strided-metadata creates affine.apply: lower it after.
+    "expand-strided-metadata,"
+    "lower-affine,"
+    "convert-scf-to-cf,"
+    "finalize-memref-to-llvm,"
+    "convert-math-to-llvm,"
+    "convert-math-to-libm,"
+    "convert-arith-to-llvm,"
+    "convert-cf-to-llvm,"
+    "convert-func-to-llvm,"
+    "convert-ub-to-llvm,"
+    "reconcile-unrealized-casts";
+
 llvm::StringRef kiln::getCpuLoweringPipeline() {
-  return "nn-to-linalg,"
-         "canonicalize,"
-         "one-shot-bufferize{bufferize-function-boundaries "
-         "function-boundary-type-conversion=identity-layout-map},"
-         "buffer-results-to-out-params{modify-public-functions "
-         "hoist-static-allocs},"
-         "buffer-deallocation-pipeline,"
-         // Weights as flat arrays: LLVM builds nested ones row by row.
-         "kiln-flatten-memref-globals,"
-         "convert-bufferization-to-memref,"
-         "func.func(convert-linalg-to-loops),"
-         // math.ipowi (integer nn.pow) has no LLVM lowering: expand it.
-         "convert-math-to-funcs,"
-         // expand-strided-metadata creates affine.apply: lower it after.
-         "expand-strided-metadata,"
-         "lower-affine,"
-         "convert-scf-to-cf,"
-         "finalize-memref-to-llvm,"
-         "convert-math-to-llvm,"
-         "convert-math-to-libm,"
-         "convert-arith-to-llvm,"
-         "convert-cf-to-llvm,"
-         "convert-func-to-llvm,"
-         "convert-ub-to-llvm,"
-         "reconcile-unrealized-casts";
+  static const std::string pipeline =
+      (llvm::Twine(kTensorStages) + kBufferStages).str();
+  return pipeline;
 }
 
-LogicalResult kiln::buildCpuLoweringPipeline(OpPassManager &pm) {
-  return parsePassPipeline(getCpuLoweringPipeline(), pm, llvm::errs());
+LogicalResult
+kiln::buildCpuLoweringPipeline(OpPassManager &pm,
+                               const CpuScheduleOptions &options) {
+  std::string pipeline = kTensorStages.str();
+  if (!options.tileSizes.empty()) {
+    // Canonicalization folds the loops that run once (a tile size at least
+    // the dimension) and the slices of whole tensors.
+    std::string sizes;
+    llvm::raw_string_ostream os(sizes);
+    llvm::interleave(options.tileSizes, os, ",");
+    pipeline += "kiln-tile-linalg{tile-sizes=" + sizes + "},canonicalize,";
+  }
+  pipeline += kBufferStages;
+  return parsePassPipeline(pipeline, pm, llvm::errs());
 }
 
 void kiln::registerCpuPipelines() {

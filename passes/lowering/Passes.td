@@ -114,4 +114,37 @@ def FlattenMemRefGlobalsPass
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def TileLinalgPass : Pass<"kiln-tile-linalg", "::mlir::ModuleOp"> {
+  let summary = "Tile every linalg op on tensors into scf.for loops";
+  let description = [{
+    A schedule knob for the CPU pipeline, run on tensors before
+    bufferization: every op of the linalg dialect that implements
+    `TilingInterface` (named ops such as `linalg.matmul` and
+    `linalg.conv_2d_nchw_fchw`, `linalg.generic`, `linalg.fill`,
+    `linalg.reduce`, ...) is tiled with `scf::tileUsingSCF` into a nest of
+    `scf.for` loops over `tensor.extract_slice` / `tensor.insert_slice`, and
+    replaced by the loop nest's results.
+
+    An op with N loops (its iteration space, in the order of its iterator
+    types) takes the first N entries of `tile-sizes`; missing entries are 0,
+    which leaves that loop untiled, and a size larger than its dimension is
+    allowed (the loop then runs once over a clamped tile). Reduction loops
+    are tiled as ordinary sequential loops carrying the partial result, so
+    each output element still accumulates in the original order. Ops with no
+    loops, ops whose sizes are all 0, and ops the interface cannot tile are
+    left unchanged: the pass never fails. With an empty `tile-sizes` (the
+    default) it does nothing.
+  }];
+  let options = [
+    ListOption<"tileSizes", "tile-sizes", "int64_t",
+               "Tile size of each loop, outermost first (0: untiled)">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // KILN_PASSES_LOWERING_PASSES_TD

@@ -85,6 +85,20 @@ static cl::opt<unsigned>
                cl::value_desc("K"),
                cl::desc("Print the first K values of each output (0: none)"));
 
+static cl::list<int64_t> tileSizes(
+    "tile-sizes", cl::cat(runCategory), cl::CommaSeparated,
+    cl::value_desc("t0,t1,..."),
+    cl::desc("Tile every linalg op before bufferization (kiln-tile-linalg): "
+             "an op with N loops takes the first N sizes, outermost loop "
+             "first; 0 or a missing size leaves a loop untiled. A schedule "
+             "knob: the results are the same up to float summation order"));
+
+static cl::opt<int64_t> vectorBits(
+    "vector-bits", cl::cat(runCategory), cl::init(0), cl::value_desc("bits"),
+    cl::desc("Preferred vector width in bits for LLVM's vectorizers "
+             "(prefer-vector-width, e.g. 128, 256, 512); 0: the host CPU's "
+             "default"));
+
 /// Prints "kiln-run: error: <message>" and returns the exit code 1.
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "kiln-run") << message << "\n";
@@ -149,7 +163,13 @@ int main(int argc, char **argv) {
       argc, argv,
       "kiln-run: compile a model for this CPU and run it\n\n"
       "  kiln-run model.onnx --input x.npy --output-dir out --benchmark 20\n"
-      "  kiln-run model.pt --input-shape 1x3x224x224xf32\n");
+      "  kiln-run model.pt --input-shape 1x3x224x224xf32\n"
+      "  kiln-run model.onnx --tile-sizes 1,8,8 --vector-bits 256\n");
+
+  if (llvm::any_of(tileSizes, [](int64_t size) { return size < 0; }))
+    return fail("--tile-sizes: sizes must be >= 0");
+  if (vectorBits < 0)
+    return fail("--vector-bits: must be >= 0");
 
   mlir::registerAllPasses();
   kiln::registerAllPasses();
@@ -205,7 +225,10 @@ int main(int argc, char **argv) {
     llvm::outs() << " (the compiled code is valid for such inputs only)\n";
   }
 
-  auto executable = CpuExecutable::compile(*module, entryName);
+  CpuScheduleOptions schedule;
+  schedule.tileSizes.assign(tileSizes.begin(), tileSizes.end());
+  schedule.vectorBits = vectorBits;
+  auto executable = CpuExecutable::compile(*module, entryName, schedule);
   if (!executable)
     return fail(modelPath + ": " + llvm::toString(executable.takeError()));
   const ModelSignature &signature = (*executable)->getSignature();

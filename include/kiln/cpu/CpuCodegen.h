@@ -9,6 +9,7 @@
 #ifndef KILN_CPU_CPUCODEGEN_H
 #define KILN_CPU_CPUCODEGEN_H
 
+#include "kiln/cpu/CpuPipeline.h"
 #include "kiln/runtime/ModelSignature.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -20,10 +21,21 @@
 
 namespace kiln {
 
-/// Lowers `module` in place with the CPU pipeline and translates it to LLVM
-/// IR optimized (-O3) for this host. Diagnostics go to the module's context.
+/// Lowers `module` in place with the CPU pipeline (scheduled by `options`)
+/// and translates it to LLVM IR optimized (-O3) for this host. Diagnostics
+/// go to the module's context.
 llvm::Expected<std::unique_ptr<llvm::Module>>
-lowerToHostLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext);
+lowerToHostLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
+                  const CpuScheduleOptions &options = {});
+
+/// Sets the LLVM function attributes that carry `options` to LLVM's
+/// optimizer and code generator on every function defined in `module`:
+/// with `options.vectorBits` > 0, "prefer-vector-width" (the vectorizers'
+/// register width) and "min-legal-vector-width" (so that a width above the
+/// host's default preference, e.g. 512 on AVX-512, is also legal in code
+/// generation). Call it before optimizing.
+void applyCpuScheduleAttributes(llvm::Module &module,
+                                const CpuScheduleOptions &options);
 
 /// Compiles `module` (from lowerToHostLLVMIR) to a position-independent
 /// object file for this host.

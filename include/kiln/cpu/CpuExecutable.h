@@ -8,6 +8,7 @@
 #ifndef KILN_CPU_CPUEXECUTABLE_H
 #define KILN_CPU_CPUEXECUTABLE_H
 
+#include "kiln/cpu/CpuPipeline.h"
 #include "kiln/runtime/HostTensor.h"
 #include "kiln/runtime/ModelSignature.h"
 
@@ -22,10 +23,12 @@ namespace kiln {
 class CpuExecutable {
 public:
   /// Lowers `module` in place (it must hold nn ops on tensors) and compiles
-  /// it. The signature is read from the module before lowering. Lowering
-  /// diagnostics go to the module's context.
+  /// it for the host CPU, scheduled by `options`. The signature is read from
+  /// the module before lowering. Lowering diagnostics go to the module's
+  /// context.
   static llvm::Expected<std::unique_ptr<CpuExecutable>>
-  compile(mlir::ModuleOp module, llvm::StringRef entry = {});
+  compile(mlir::ModuleOp module, llvm::StringRef entry = {},
+          const CpuScheduleOptions &options = {});
 
   const ModelSignature &getSignature() const { return signature; }
 
