@@ -24,6 +24,11 @@ config.substitutions.append(
     ("%mlir_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir),
                                    "lib")))
 
+# kiln-cost keeps this machine's CPU spec, measurements and trained models in
+# a cache directory: the tests use one in the build tree, never ~/.cache.
+config.environment["KILN_CACHE_DIR"] = os.path.join(config.test_exec_root,
+                                                    "kiln-cache")
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(

@@ -16,15 +16,16 @@ import os
 import pathlib
 from typing import Optional, Sequence
 
-from ._cost import CostReport, LayerCost, cost
+from ._cost import COST_TARGETS, CostReport, LayerCost, cost
 from ._model import CompiledModel, TensorSpec
 from ._prepare import prepared_model
 from ._tools import KilnError, find_tool
 
 __all__ = ["compile", "cost", "CompiledModel", "CostReport", "LayerCost",
-           "TensorSpec", "KilnError", "find_tool", "TARGETS"]
+           "TensorSpec", "KilnError", "find_tool", "TARGETS", "COST_TARGETS"]
 
-# Targets kiln.compile can generate code for today.
+# Targets kiln.compile can generate code for today (kiln.cost predicts for
+# more: COST_TARGETS).
 TARGETS = ("cpu",)
 
 

@@ -97,8 +97,29 @@ def test_table_and_tool_agree(tmp_path):
                                             report.total.bytes_written))
 
 
+def test_targets_and_predictions():
+    torch.manual_seed(2)
+    model = nn.Sequential(nn.Linear(64, 256), nn.GELU(),
+                          nn.Linear(256, 8)).eval()
+    x = torch.randn(16, 64)
+    for target in ("sm_90", "u250", "cpu"):
+        report = kiln.cost(model, x, target=target)
+        assert report.target == target
+        assert report.latency_ms > 0
+        for layer in report:
+            assert layer.bound in ("compute", "memory", "overhead", "none")
+            assert (0 <= layer.latency_low_us <= layer.latency_us <=
+                    layer.latency_high_us)
+        assert report.total.latency_us == pytest.approx(
+            sum(l.latency_us for l in report), rel=1e-9)
+    # The H100's tensor-core peak outruns an FPGA's DSPs on a matrix product.
+    h100 = kiln.cost(model, x, target="sm_90").layers[0]
+    u250 = kiln.cost(model, x, target="u250").layers[0]
+    assert h100.op == "nn.linear" and h100.latency_us < u250.latency_us
+
+
 def test_cost_errors():
-    with pytest.raises(kiln.KilnError, match="unknown target 'u250'"):
-        kiln.cost(nn.Linear(2, 2), torch.zeros(1, 2), target="u250")
+    with pytest.raises(kiln.KilnError, match="unknown target 'tpu'"):
+        kiln.cost(nn.Linear(2, 2), torch.zeros(1, 2), target="tpu")
     with pytest.raises(kiln.KilnError, match="needs example_inputs"):
         kiln.cost(nn.Linear(2, 2))

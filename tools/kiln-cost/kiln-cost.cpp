@@ -1,26 +1,40 @@
 //===- kiln-cost.cpp - what a model will cost ---------------------------===//
 //
-// Prints the per-layer cost table of a model: for every nn op of the entry
-// function, its FLOPs, the bytes it reads and writes and its arithmetic
-// intensity (costmodel/OpWork.cpp counts them), then the totals; as a table
-// or, with --json, as one JSON object. Target-specific predictions (roofline
-// latency and the learned correction) are the cost-model issue's next step.
+//   kiln-cost MODEL [--target T] [--input-shape S]... [--json]
+//       each layer's work (FLOPs, bytes, intensity) and its predicted
+//       latency on the target, then the totals
+//   kiln-cost fingerprint [-o FILE] [--quick]
+//       measures this CPU and writes its target spec
+//   kiln-cost collect MODEL... [--budget-minutes N] [--db PATH]
+//   kiln-cost train [--db PATH] [-o DIR]
+//   kiln-cost eval [--db PATH] [--json]
+//       measure kernels of real models, fit the learned correction, and
+//       report how well it predicts kernels it has not seen
 //
 //===----------------------------------------------------------------------===//
 
+#include "Commands.h"
+#include "CostReport.h"
+
 #include "kiln/InitAllDialects.h"
-#include "kiln/costmodel/OpWork.h"
+#include "kiln/InitAllPasses.h"
+#include "kiln/costmodel/MeasurementStore.h"
 #include "kiln/support/LoadModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/Format.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
+
+#include <chrono>
 
 namespace cl = llvm::cl;
 using namespace kiln;
@@ -28,25 +42,104 @@ using namespace kiln;
 static cl::OptionCategory costCategory("kiln-cost options");
 
 static cl::opt<std::string>
-    modelPath(cl::Positional, cl::Required, cl::cat(costCategory),
+    modelPath(cl::Positional, cl::cat(costCategory),
               cl::desc("<model: .onnx, .pt (TorchScript), or .mlir holding nn "
                        "ops>"));
 
+static cl::opt<std::string> targetName(
+    "target", cl::init("cpu"), cl::cat(costCategory), cl::value_desc("target"),
+    cl::sub(cl::SubCommand::getTopLevel()), cl::sub(cl::SubCommand::getAll()),
+    cl::desc("Hardware to predict for: cpu (this machine, measured by "
+             "'kiln-cost fingerprint', which runs first if it never has), "
+             "sm_80, sm_90, u250, or a target spec .json file"));
+
 static cl::list<std::string> inputShapes(
     "input-shape", cl::cat(costCategory), cl::value_desc("shape"),
+    cl::sub(cl::SubCommand::getAll()),
     cl::desc("The type of the next model input, such as 1x3x224x224xf32, "
              "one per input in order: required for TorchScript (.pt), which "
              "records no input types; for ONNX it fixes dynamic "
              "dimensions"));
 
 static cl::opt<bool> emitJson("json", cl::cat(costCategory),
+                              cl::sub(cl::SubCommand::getAll()),
                               cl::desc("Print one JSON object instead of the "
                                        "table"));
+
+static cl::opt<bool>
+    measure("measure", cl::cat(costCategory),
+            cl::desc("Also run every layer and the whole model on this CPU "
+                     "and print measured next to predicted (--target cpu)"));
+
+static cl::opt<bool> rooflineOnly(
+    "roofline", cl::cat(costCategory),
+    cl::desc("Print the analytical roofline estimate without the learned "
+             "correction"));
 
 static cl::opt<std::string>
     entryName("entry", cl::cat(costCategory), cl::value_desc("name"),
               cl::desc("Function to analyze in an .mlir file with several "
                        "public functions"));
+
+static cl::SubCommand
+    fingerprintCommand("fingerprint",
+                       "Measure this CPU (cores, SIMD width, peak rates per "
+                       "precision, cache sizes and bandwidths) and write its "
+                       "target spec");
+
+static cl::opt<std::string> fingerprintOutput(
+    "o", cl::sub(fingerprintCommand), cl::cat(costCategory),
+    cl::value_desc("file"),
+    cl::desc("Spec file to write (default: $KILN_CACHE_DIR, else "
+             "$XDG_CACHE_HOME/kiln, else ~/.cache/kiln, /cpu.json), where "
+             "--target cpu reads it"));
+
+static cl::opt<bool>
+    fingerprintQuick("quick", cl::sub(fingerprintCommand),
+                     cl::cat(costCategory),
+                     cl::desc("Measure a tenth as long (noisier; for tests)"));
+
+static cl::SubCommand
+    collectCommand("collect",
+                   "Measure the kernels of real models under candidate "
+                   "schedules on this CPU into the measurement store");
+static cl::list<std::string>
+    collectModels(cl::Positional, cl::OneOrMore, cl::sub(collectCommand),
+                  cl::cat(costCategory),
+                  cl::desc("<models (.onnx, .mlir; "
+                           ".pt with --input-shape)>"));
+static cl::opt<double> budgetMinutes(
+    "budget-minutes", cl::init(10), cl::sub(collectCommand),
+    cl::cat(costCategory),
+    cl::desc("Stop measuring after this many minutes (run again to go on; "
+             "what is stored is skipped)"));
+static cl::opt<double> secondsPerKernel(
+    "seconds-per-kernel", cl::init(0.1), cl::sub(collectCommand),
+    cl::cat(costCategory),
+    cl::desc("Repeated runs per kernel and schedule last about this long "
+             "(at least 3 runs)"));
+static cl::opt<bool> defaultScheduleOnly(
+    "default-schedule-only", cl::sub(collectCommand), cl::cat(costCategory),
+    cl::desc("Measure each kernel with the default schedule only"));
+
+static cl::SubCommand
+    trainCommand("train", "Fit the learned correction of the roofline on the "
+                          "measurement store and save it");
+static cl::opt<std::string> trainOutput(
+    "o", cl::sub(trainCommand), cl::cat(costCategory), cl::value_desc("dir"),
+    cl::desc("Directory to save the model in (default: <cache>/models/"
+             "<target>, where predictions look first)"));
+
+static cl::SubCommand
+    evalCommand("eval",
+                "Report held-out accuracy of the learned model: a random split "
+                "by kernel and leave-one-op-kind-out");
+
+static cl::opt<std::string>
+    dbPath("db", cl::sub(collectCommand), cl::sub(trainCommand),
+           cl::sub(evalCommand), cl::cat(costCategory), cl::value_desc("path"),
+           cl::desc("Measurement store (SQLite; default: <cache>/"
+                    "measurements.sqlite)"));
 
 /// Prints "kiln-cost: error: <message>" and returns the exit code 1.
 static int fail(const llvm::Twine &message) {
@@ -54,53 +147,40 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-namespace {
-/// One row of the table.
-struct Layer {
-  std::string name;
-  std::string op;
-  std::string output;
-  cost::OpWork work;
-};
-} // namespace
-
-/// Returns the name an importer gave the op (the ONNX node or TorchScript
-/// value), or "" when it has none.
-static std::string getLayerName(mlir::Location loc) {
-  if (auto named = llvm::dyn_cast<mlir::NameLoc>(loc))
-    return named.getName().str();
-  if (auto fused = llvm::dyn_cast<mlir::FusedLoc>(loc))
-    for (mlir::Location inner : fused.getLocations())
-      if (std::string name = getLayerName(inner); !name.empty())
-        return name;
-  return "";
+/// Measures this CPU and writes the spec to `path` atomically.
+static llvm::Expected<cost::TargetSpec> fingerprint(llvm::StringRef path,
+                                                    bool quick) {
+  auto start = std::chrono::steady_clock::now();
+  cost::TargetSpec spec = cost::fingerprintHostCpu(
+      [](llvm::StringRef step) {
+        llvm::errs() << "kiln-cost: measuring " << step << "\n";
+      },
+      quick);
+  llvm::SmallString<256> directory(path);
+  llvm::sys::path::remove_filename(directory);
+  if (!directory.empty())
+    if (std::error_code error = llvm::sys::fs::create_directories(directory))
+      return llvm::createStringError(
+          error, directory + ": cannot create: " + error.message());
+  if (llvm::Error error = writeTargetSpecFile(path, spec))
+    return std::move(error);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  llvm::errs() << llvm::formatv("kiln-cost: wrote {0} ({1:F1} s): {2}\n", path,
+                                seconds, spec.description);
+  return spec;
 }
 
-static std::string describeType(mlir::Type type) {
-  auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(type);
-  if (!tensor)
-    return "?";
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  for (int64_t size : tensor.getShape())
-    os << size << "x";
-  tensor.getElementType().print(os);
-  return text;
-}
-
-/// 1234567 -> "1.23 M"; keeps three significant digits.
-static std::string humanize(double value, llvm::StringRef unit) {
-  static const char *const prefixes[] = {"", "k", "M", "G", "T", "P"};
-  unsigned index = 0;
-  while (value >= 1000 && index + 1 < std::size(prefixes)) {
-    value /= 1000;
-    ++index;
+/// Resolves --target; measures this CPU first when it never has been.
+static llvm::Expected<cost::TargetSpec> getTarget() {
+  if (targetName == "cpu" &&
+      !llvm::sys::fs::exists(cost::getDefaultCpuSpecPath())) {
+    llvm::errs() << "kiln-cost: this CPU has no target spec yet; measuring "
+                    "it once\n";
+    return fingerprint(cost::getDefaultCpuSpecPath(), /*quick=*/false);
   }
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::format(index == 0 ? "%.0f" : "%.3g", value) << " "
-     << prefixes[index] << unit;
-  return text;
+  return cost::resolveTarget(targetName);
 }
 
 static mlir::func::FuncOp findEntry(mlir::ModuleOp module) {
@@ -120,14 +200,44 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "kiln-cost: what a model will cost, layer by layer\n\n"
-      "Prints each layer's FLOPs, bytes read and written and arithmetic\n"
-      "intensity (FLOPs per byte), counted from the nn IR (see\n"
-      "docs/costmodel.md), and the totals.\n\n"
+      "For each layer: FLOPs, bytes moved, arithmetic intensity, whether\n"
+      "compute or memory bounds it, and the predicted latency on --target;\n"
+      "then the totals. docs/costmodel.md documents the rules and the JSON.\n\n"
       "  kiln-cost model.onnx\n"
-      "  kiln-cost model.pt --input-shape 1x3x224x224xf32 --json\n");
+      "  kiln-cost model.pt --input-shape 1x3x224x224xf32 --target sm_90 "
+      "--json\n"
+      "  kiln-cost fingerprint\n"
+      "  kiln-cost collect resnet18.onnx mlp.onnx --budget-minutes 30\n"
+      "  kiln-cost train && kiln-cost eval\n");
 
+  if (fingerprintCommand) {
+    std::string path = fingerprintOutput.empty() ? cost::getDefaultCpuSpecPath()
+                                                 : fingerprintOutput.getValue();
+    if (auto spec = fingerprint(path, fingerprintQuick); !spec)
+      return fail(llvm::toString(spec.takeError()));
+    return 0;
+  }
+  bool command = collectCommand || trainCommand || evalCommand;
+  if (!command && modelPath.empty())
+    return fail("no model given (kiln-cost MODEL, or one of the commands "
+                "fingerprint, collect, train, eval; see --help)");
+
+  llvm::Expected<cost::TargetSpec> target = getTarget();
+  if (!target)
+    return fail(llvm::toString(target.takeError()));
+  std::string store =
+      dbPath.empty() ? cost::getDefaultMeasurementStorePath() : dbPath;
+  if (trainCommand)
+    return runTrain(store, *target, trainOutput, emitJson);
+  if (evalCommand)
+    return runEval(store, *target, emitJson);
+
+  // Measuring (collect, --measure) runs the CPU pipeline.
+  mlir::registerAllPasses();
+  kiln::registerAllPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
   kiln::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
@@ -140,6 +250,16 @@ int main(int argc, char **argv) {
   if (llvm::Error error =
           addInputShapes(inputShapes, context, onnxOptions, torchOptions))
     return fail(llvm::toString(std::move(error)));
+  if (collectCommand) {
+    CollectOptions options;
+    options.models.assign(collectModels.begin(), collectModels.end());
+    options.dbPath = store;
+    options.budgetMinutes = budgetMinutes;
+    options.secondsPerKernel = secondsPerKernel;
+    options.defaultScheduleOnly = defaultScheduleOnly;
+    return runCollect(options, *target, context, onnxOptions, torchOptions);
+  }
+
   mlir::OwningOpRef<mlir::ModuleOp> module =
       loadModel(modelPath, context, onnxOptions, torchOptions);
   if (!module)
@@ -151,91 +271,27 @@ int main(int argc, char **argv) {
                      ? "no public function to analyze"
                      : "no public function named '" + entryName + "'"));
 
-  std::vector<Layer> layers;
-  cost::OpWork total;
-  bool failed = false;
-  entry.walk([&](mlir::Operation *op) {
-    if (failed || !cost::isLayerOp(op) ||
-        op->getParentOfType<mlir::func::FuncOp>() != entry ||
-        op->getParentOp() != entry.getOperation())
-      return;
-    std::string error;
-    mlir::FailureOr<cost::OpWork> work = cost::computeOpWork(op, error);
-    if (mlir::failed(work)) {
-      std::string name = getLayerName(op->getLoc());
-      fail(modelPath + ": " + (name.empty() ? "" : "layer '" + name + "': ") +
-           error);
-      failed = true;
-      return;
-    }
-    total += *work;
-    layers.push_back(
-        {getLayerName(op->getLoc()), op->getName().getStringRef().str(),
-         op->getNumResults() ? describeType(op->getResultTypes()[0]) : "",
-         *work});
-  });
-  if (failed)
-    return 1;
-
-  if (emitJson) {
-    llvm::json::Array rows;
-    auto toJson = [](const cost::OpWork &work) {
-      return llvm::json::Object{{"flops", work.flops},
-                                {"bytes_read", work.bytesRead},
-                                {"bytes_written", work.bytesWritten},
-                                {"intensity", work.getIntensity()}};
-    };
-    for (auto [index, layer] : llvm::enumerate(layers)) {
-      llvm::json::Object row = toJson(layer.work);
-      row["index"] = static_cast<int64_t>(index);
-      row["name"] = layer.name;
-      row["op"] = layer.op;
-      row["output"] = layer.output;
-      rows.push_back(std::move(row));
-    }
-    llvm::json::Object report{{"model", modelPath},
-                              {"function", entry.getSymName()},
-                              {"layers", std::move(rows)},
-                              {"total", toJson(total)}};
-    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
-                 << "\n";
-    return 0;
+  std::unique_ptr<cost::LearnedModel> learned;
+  std::string learnedDir;
+  if (!rooflineOnly) {
+    auto found = findLearnedModel(*target, learnedDir);
+    if (!found)
+      return fail(llvm::toString(found.takeError()));
+    learned = std::move(*found);
   }
-
-  size_t nameWidth = 5, opWidth = 2, outputWidth = 6;
-  for (const Layer &layer : layers) {
-    nameWidth = std::max(nameWidth, std::min<size_t>(layer.name.size(), 32));
-    opWidth = std::max(opWidth, layer.op.size());
-    outputWidth = std::max(outputWidth, layer.output.size());
+  llvm::Expected<CostReport> report =
+      buildCostReport(entry, *target, learned.get(), learnedDir);
+  if (!report)
+    return fail(modelPath + ": " + llvm::toString(report.takeError()));
+  if (measure) {
+    if (target->kind != cost::TargetKind::CPU)
+      return fail("--measure runs on this CPU: use --target cpu");
+    if (llvm::Error error = measureCostReport(*report, entry))
+      return fail(modelPath + ": " + llvm::toString(std::move(error)));
   }
-  auto row = [&](llvm::StringRef index, llvm::StringRef name,
-                 llvm::StringRef op, llvm::StringRef output,
-                 llvm::StringRef flops, llvm::StringRef read,
-                 llvm::StringRef written, llvm::StringRef intensity) {
-    llvm::outs() << llvm::left_justify(index, 5) << " "
-                 << llvm::left_justify(name.take_front(32), nameWidth) << "  "
-                 << llvm::left_justify(op, opWidth) << "  "
-                 << llvm::left_justify(output, outputWidth) << "  "
-                 << llvm::right_justify(flops, 11) << "  "
-                 << llvm::right_justify(read, 10) << "  "
-                 << llvm::right_justify(written, 10) << "  "
-                 << llvm::right_justify(intensity, 7) << "\n";
-  };
-  auto intensity = [](const cost::OpWork &work) {
-    std::string text;
-    llvm::raw_string_ostream(text) << llvm::format("%.2f", work.getIntensity());
-    return text;
-  };
-  llvm::outs() << modelPath << " (@" << entry.getSymName()
-               << "): " << layers.size()
-               << " layers; counts only, no target prediction yet\n";
-  row("#", "layer", "op", "output", "FLOPs", "read", "written", "FLOP/B");
-  for (auto [index, layer] : llvm::enumerate(layers))
-    row(std::to_string(index), layer.name, layer.op, layer.output,
-        humanize(layer.work.flops, "FLOP"), humanize(layer.work.bytesRead, "B"),
-        humanize(layer.work.bytesWritten, "B"), intensity(layer.work));
-  row("total", "", "", "", humanize(total.flops, "FLOP"),
-      humanize(total.bytesRead, "B"), humanize(total.bytesWritten, "B"),
-      intensity(total));
+  if (emitJson)
+    printCostReportJson(*report, modelPath, llvm::outs());
+  else
+    printCostReportTable(*report, modelPath, llvm::outs());
   return 0;
 }
