@@ -189,8 +189,9 @@ void kiln::printCostReportTable(const CostReport &report, llvm::StringRef model,
      << "\n";
 
   std::vector<std::vector<std::string>> table;
-  std::vector<std::string> header = {
-      "#", "layer", "op", "output", "FLOPs", "bytes", "FLOP/B", "bound", "us"};
+  std::vector<std::string> header = {"#",     "layer", "op",    "output",
+                                     "prec",  "FLOPs", "bytes", "FLOP/B",
+                                     "bound", "us"};
   if (band)
     header.push_back("band us");
   if (report.measured)
@@ -205,6 +206,7 @@ void kiln::printCostReportTable(const CostReport &report, llvm::StringRef model,
         llvm::StringRef(row.name).take_front(32).str(),
         row.op,
         row.output,
+        cost::getPrecisionName(row.kernel.precision).str(),
         humanize(row.kernel.work.flops, ""),
         humanize(row.kernel.work.getBytes(), "B"),
         formatIntensity(row.kernel.work),
@@ -226,6 +228,7 @@ void kiln::printCostReportTable(const CostReport &report, llvm::StringRef model,
                                     "",
                                     "",
                                     "",
+                                    "",
                                     humanize(report.totalWork.flops, ""),
                                     humanize(report.totalWork.getBytes(), "B"),
                                     formatIntensity(report.totalWork),
@@ -244,7 +247,7 @@ void kiln::printCostReportTable(const CostReport &report, llvm::StringRef model,
   for (const auto &cells : table) {
     std::string line;
     for (auto [i, cell] : llvm::enumerate(cells)) {
-      bool left = i >= 1 && i <= 3;
+      bool left = i >= 1 && i <= 4;
       std::string padding(widths[i] - cell.size(), ' ');
       line += left ? cell + padding : padding + cell;
       line += "  ";

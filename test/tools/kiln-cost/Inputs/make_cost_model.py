@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Writes cnn.onnx: x[N,3,8,8] (dynamic batch) -> Conv(4, 3x3, pad 1) ->
-Relu -> GlobalAveragePool -> Flatten -> Gemm(10), for the kiln-cost tests.
+"""Writes the kiln-cost tests' models:
 
-  make_cost_model.py OUT.onnx
+  make_cost_model.py CNN.onnx [SLOW.onnx]
+
+CNN: x[N,3,8,8] (dynamic batch) -> Conv(4, 3x3, pad 1) -> Relu ->
+GlobalAveragePool -> Flatten -> Gemm(10). SLOW: x[256,256] through four
+Gemms of growing width (256 -> 320 -> 384 -> 448 -> 512), each a distinct
+kernel of tens of milliseconds, for interrupting a collect midway.
 """
 
 import sys
@@ -36,3 +40,21 @@ graph = helper.make_graph(
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 onnx.checker.check_model(model)
 onnx.save(model, sys.argv[1])
+
+if len(sys.argv) > 2:
+    widths = [256, 320, 384, 448, 512]
+    inits, gemms = [], []
+    for i, (a, b) in enumerate(zip(widths, widths[1:])):
+        inits.append(numpy_helper.from_array(
+            rng.standard_normal((a, b), np.float32) / 16, f"w{i}"))
+        gemms.append(helper.make_node("Gemm", [f"h{i}", f"w{i}"],
+                                      [f"h{i + 1}"], name=f"gemm{i}"))
+    graph = helper.make_graph(
+        gemms, "slow",
+        [helper.make_tensor_value_info("h0", TensorProto.FLOAT, [256, 256])],
+        [helper.make_tensor_value_info("h4", TensorProto.FLOAT, [256, 512])],
+        inits)
+    slow = helper.make_model(graph,
+                             opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(slow)
+    onnx.save(slow, sys.argv[2])
