@@ -7,6 +7,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -91,6 +93,41 @@ std::vector<KernelCase> kiln::cost::extractKernels(func::FuncOp entry,
       kernels.push_back(std::move(*kernel));
   }
   return kernels;
+}
+
+std::optional<KernelCase>
+kiln::cost::convertKernelPrecision(const KernelCase &kernel,
+                                   llvm::StringRef precision) {
+  ModuleOp source = kernel.module.get();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  source.print(os);
+  // Element types appear as "xf32>" in tensor types and as ": f32" on
+  // scalars; f32 is nowhere else in a printed kernel.
+  std::string converted;
+  llvm::StringRef rest = text;
+  while (!rest.empty()) {
+    size_t at = rest.find("f32");
+    converted += rest.take_front(at).str();
+    if (at == llvm::StringRef::npos)
+      break;
+    converted += precision.str();
+    rest = rest.drop_front(at + 3);
+  }
+  MLIRContext *context = source.getContext();
+  // Parse quietly: a kernel whose op rejects the type is simply skipped.
+  ScopedDiagnosticHandler quiet(context,
+                                [](Diagnostic &) { return success(); });
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(converted, context);
+  if (!module || failed(verify(*module)))
+    return std::nullopt;
+  std::string key;
+  llvm::raw_string_ostream keyStream(key);
+  for (auto func : module->getOps<func::FuncOp>())
+    func.print(keyStream, OpPrintingFlags().elideLargeElementsAttrs(16));
+  return KernelCase{key, kernel.opName, kernel.source + ":" + precision.str(),
+                    std::move(module)};
 }
 
 Operation *kiln::cost::getKernelOp(ModuleOp kernel) {

@@ -109,19 +109,35 @@ int kiln::runCollect(const CollectOptions &options, const TargetSpec &target,
   }
   std::vector<Schedule> schedules =
       getCandidateSchedules(options.defaultScheduleOnly);
-  size_t total = kernels.size() * schedules.size();
+  // Other precisions: each kernel converted, under the default schedule, a
+  // vector width and a tiling.
+  std::vector<std::pair<KernelCase, size_t>> work;
+  for (KernelCase &kernel : kernels)
+    work.emplace_back(std::move(kernel), schedules.size());
+  size_t f32Kernels = work.size();
+  for (const std::string &precision : options.extraPrecisions)
+    for (size_t i = 0; i < f32Kernels; ++i)
+      if (std::optional<KernelCase> converted =
+              convertKernelPrecision(work[i].first, precision))
+        work.emplace_back(std::move(*converted),
+                          std::min<size_t>(schedules.size(), 3));
+  size_t total = 0;
+  for (const auto &[kernel, count] : work)
+    total += count;
   llvm::errs() << llvm::formatv(
-      "kiln-cost: {0} kernels x {1} schedules into {2} ({3} stored for '{4}' "
-      "already); budget {5} min\n",
-      kernels.size(), schedules.size(), (*store)->getPath(),
+      "kiln-cost: {0} kernel variants ({1} f32 x {2} schedules, other "
+      "precisions x up to 3), {3} measurements into {4} ({5} stored for "
+      "'{6}' already); budget {7} min\n",
+      work.size(), f32Kernels, schedules.size(), total, (*store)->getPath(),
       (*store)->count(target.name), target.name, options.budgetMinutes);
 
   using Clock = std::chrono::steady_clock;
   Clock::time_point start = Clock::now();
   size_t done = 0, measured = 0, skipped = 0, failed = 0;
-  for (KernelCase &kernel : kernels) {
+  for (auto &[kernel, scheduleCount] : work) {
     mlir::Operation *op = getKernelOp(*kernel.module);
-    for (const Schedule &schedule : schedules) {
+    for (const Schedule &schedule :
+         llvm::ArrayRef(schedules).take_front(scheduleCount)) {
       ++done;
       std::string scheduleText = printSchedule(schedule);
       if ((*store)->contains(target.name, kernel.key, scheduleText)) {

@@ -23,6 +23,9 @@ struct CollectOptions {
   double secondsPerKernel = 0.1;
   /// Only the default schedule (for a quick start or a test).
   bool defaultScheduleOnly = false;
+  /// Also measure every kernel converted to these precisions (such as
+  /// "f16"), under the first few schedules.
+  std::vector<std::string> extraPrecisions;
 };
 
 /// Measures every kernel of `options.models` under every candidate schedule

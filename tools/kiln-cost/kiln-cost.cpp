@@ -118,6 +118,11 @@ static cl::opt<double> secondsPerKernel(
     cl::cat(costCategory),
     cl::desc("Repeated runs per kernel and schedule last about this long "
              "(at least 3 runs)"));
+static cl::list<std::string> extraPrecisions(
+    "precisions", cl::sub(collectCommand), cl::cat(costCategory),
+    cl::CommaSeparated, cl::value_desc("list"),
+    cl::desc("Also measure each kernel converted to these precisions "
+             "(f16, bf16) under the default schedule and two others"));
 static cl::opt<bool> defaultScheduleOnly(
     "default-schedule-only", cl::sub(collectCommand), cl::cat(costCategory),
     cl::desc("Measure each kernel with the default schedule only"));
@@ -257,6 +262,8 @@ int main(int argc, char **argv) {
     options.budgetMinutes = budgetMinutes;
     options.secondsPerKernel = secondsPerKernel;
     options.defaultScheduleOnly = defaultScheduleOnly;
+    options.extraPrecisions.assign(extraPrecisions.begin(),
+                                   extraPrecisions.end());
     return runCollect(options, *target, context, onnxOptions, torchOptions);
   }
 

@@ -47,6 +47,12 @@ std::optional<KernelCase> cutKernel(mlir::Operation *op,
 std::vector<KernelCase> extractKernels(mlir::func::FuncOp entry,
                                        llvm::StringRef modelName);
 
+/// The same kernel computing in `precision` ("f16", "bf16"): every f32 type
+/// in it becomes that type. Nullopt when the result does not parse or
+/// verify (an op that does not take the type).
+std::optional<KernelCase> convertKernelPrecision(const KernelCase &kernel,
+                                                 llvm::StringRef precision);
+
 /// The one op of a kernel module.
 mlir::Operation *getKernelOp(mlir::ModuleOp kernel);
 
