@@ -147,59 +147,24 @@ double getResultBytes(Operation *op) {
   return total;
 }
 
-double getKernelVolume(Operation *op) {
-  double volume = 1;
-  if (auto kernel = op->getAttrOfType<DenseI64ArrayAttr>("kernel_shape"))
-    for (int64_t size : kernel.asArrayRef())
-      volume *= size;
-  return volume;
-}
-
-/// Multiply-accumulates of a contraction: result elements times the
-/// contracted size.
-double getContractionFlops(Operation *op, int64_t contracted) {
-  return 2.0 * getResultElements(op) * static_cast<double>(contracted);
-}
-
 /// FLOPs of the non-elementwise ops. `opName` is the name without "nn.".
 FailureOr<double> getStructuredFlops(Operation *op, StringRef opName,
                                      std::string &error) {
-  auto operandType = [&](unsigned i) {
-    return cast<RankedTensorType>(op->getOperand(i).getType());
-  };
   double outElements = getResultElements(op);
   double inElements =
       op->getNumOperands() ? getNumElements(op->getOperand(0).getType()) : 0;
   bool hasBias = op->getNumOperands() > 2;
 
-  if (opName == "conv2d" || opName == "conv3d") {
-    // weight O x C/groups x K...: each output element takes C/groups * K
-    // multiply-accumulates.
-    RankedTensorType weight = operandType(1);
-    double perOutput = getNumElements(weight) / weight.getDimSize(0);
-    return 2.0 * outElements * perOutput + (hasBias ? outElements : 0);
-  }
-  if (opName == "conv_transpose") {
-    // weight C x O/groups x K...: each input element scatters into
-    // O/groups * K outputs.
-    RankedTensorType weight = operandType(1);
-    double perInput = getNumElements(weight) / weight.getDimSize(0);
-    return 2.0 * inElements * perInput + (hasBias ? outElements : 0);
-  }
-  if (opName == "matmul" || opName == "batch_matmul") {
-    RankedTensorType lhs = operandType(0);
-    return getContractionFlops(op, lhs.getRank() ? lhs.getShape().back() : 1);
-  }
-  if (opName == "gemm") {
-    RankedTensorType lhs = operandType(0);
-    int64_t k = lhs.getDimSize(cast<nn::GemmOp>(op).getTransA() ? 0 : 1);
-    // alpha and beta scaling and the C addition: three per output.
-    return getContractionFlops(op, k) + (hasBias ? 3 * outElements : 0);
-  }
-  if (opName == "linear") {
-    RankedTensorType input = operandType(0);
-    return getContractionFlops(op, input.getShape().back()) +
-           (hasBias ? outElements : 0);
+  if (isContraction(op)) {
+    // Each output (each input of a transposed convolution) takes
+    // getReductionSize multiply-accumulates.
+    double base = opName == "conv_transpose" ? inElements : outElements;
+    double flops = 2.0 * base * static_cast<double>(getReductionSize(op));
+    // gemm: alpha and beta scaling and the C addition, three per output;
+    // the others add a bias.
+    if (hasBias)
+      flops += (opName == "gemm" ? 3 : 1) * outElements;
+    return flops;
   }
   if (opName == "softmax")
     // max, subtract, exp, sum, divide.
@@ -213,9 +178,9 @@ FailureOr<double> getStructuredFlops(Operation *op, StringRef opName,
     // computed per channel.
     return 3 * inElements;
   if (opName == "max_pool2d" || opName == "max_pool3d")
-    return outElements * getKernelVolume(op);
+    return outElements * getReductionSize(op);
   if (opName == "avg_pool2d" || opName == "avg_pool3d")
-    return outElements * (getKernelVolume(op) + 1);
+    return outElements * (getReductionSize(op) + 1);
   if (opName == "global_avg_pool")
     return inElements + outElements;
   if (opName == "reduce_sum" || opName == "reduce_max" ||
@@ -276,6 +241,42 @@ bool getSpecialBytes(Operation *op, StringRef opName, OpWork &work) {
 }
 
 } // namespace
+
+bool kiln::cost::isContraction(Operation *op) {
+  return isa<nn::Conv2DOp, nn::Conv3DOp, nn::ConvTransposeOp, nn::MatmulOp,
+             nn::BatchMatmulOp, nn::GemmOp, nn::LinearOp>(op);
+}
+
+int64_t kiln::cost::getReductionSize(Operation *op) {
+  auto typeOf = [&](unsigned i) {
+    return cast<RankedTensorType>(op->getOperand(i).getType());
+  };
+  if (isa<nn::Conv2DOp, nn::Conv3DOp, nn::ConvTransposeOp>(op)) {
+    // weight O x C/groups x K... (transposed: C x O/groups x K...).
+    RankedTensorType weight = typeOf(1);
+    return weight.getNumElements() / std::max<int64_t>(1, weight.getDimSize(0));
+  }
+  if (isa<nn::MatmulOp, nn::BatchMatmulOp, nn::LinearOp>(op)) {
+    RankedTensorType lhs = typeOf(0);
+    return lhs.getRank() ? lhs.getShape().back() : 1;
+  }
+  if (auto gemm = dyn_cast<nn::GemmOp>(op))
+    return typeOf(0).getDimSize(gemm.getTransA() ? 0 : 1);
+  if (auto kernel = op->getAttrOfType<DenseI64ArrayAttr>("kernel_shape")) {
+    int64_t volume = 1;
+    for (int64_t size : kernel.asArrayRef())
+      volume *= size;
+    return volume;
+  }
+  StringRef name = op->getName().getStringRef();
+  if (name.starts_with("nn.reduce_") || isa<nn::GlobalAvgPoolOp>(op) ||
+      isa<nn::ArgMaxOp, nn::ArgMinOp>(op)) {
+    int64_t in = typeOf(0).getNumElements();
+    int64_t out = cast<ShapedType>(op->getResult(0).getType()).getNumElements();
+    return out > 0 ? std::max<int64_t>(1, in / out) : 1;
+  }
+  return 1;
+}
 
 double kiln::cost::getTensorBytes(Type type) {
   auto shaped = dyn_cast<ShapedType>(type);

@@ -104,51 +104,6 @@ std::pair<Precision, int64_t> getPrecision(Operation *op) {
   return {precision, bits};
 }
 
-bool isContraction(Operation *op) {
-  StringRef name = op->getName().getStringRef();
-  return name == "nn.conv2d" || name == "nn.conv3d" ||
-         name == "nn.conv_transpose" || name == "nn.matmul" ||
-         name == "nn.batch_matmul" || name == "nn.gemm" || name == "nn.linear";
-}
-
-int64_t getReductionSize(Operation *op) {
-  StringRef name = op->getName().getStringRef();
-  auto typeOf = [&](unsigned i) {
-    return cast<RankedTensorType>(op->getOperand(i).getType());
-  };
-  if (name == "nn.conv2d" || name == "nn.conv3d") {
-    RankedTensorType weight = typeOf(1);
-    return weight.getNumElements() / std::max<int64_t>(1, weight.getDimSize(0));
-  }
-  if (name == "nn.conv_transpose") {
-    RankedTensorType weight = typeOf(1);
-    return weight.getNumElements() / std::max<int64_t>(1, weight.getDimSize(0));
-  }
-  if (name == "nn.matmul" || name == "nn.batch_matmul" || name == "nn.linear") {
-    RankedTensorType lhs = typeOf(0);
-    return lhs.getRank() ? lhs.getShape().back() : 1;
-  }
-  if (name == "nn.gemm") {
-    bool transA = false;
-    if (auto attr = op->getAttrOfType<BoolAttr>("trans_a"))
-      transA = attr.getValue();
-    return typeOf(0).getDimSize(transA ? 0 : 1);
-  }
-  if (auto kernel = op->getAttrOfType<DenseI64ArrayAttr>("kernel_shape")) {
-    int64_t volume = 1;
-    for (int64_t size : kernel.asArrayRef())
-      volume *= size;
-    return volume;
-  }
-  if (name.starts_with("nn.reduce_") || name == "nn.global_avg_pool" ||
-      name == "nn.argmax" || name == "nn.argmin") {
-    int64_t in = typeOf(0).getNumElements();
-    int64_t out = cast<ShapedType>(op->getResult(0).getType()).getNumElements();
-    return out > 0 ? std::max<int64_t>(1, in / out) : 1;
-  }
-  return 1;
-}
-
 } // namespace
 
 FailureOr<KernelFeatures> kiln::cost::extractFeatures(Operation *op,

@@ -276,32 +276,46 @@ MemoryLevel level(llvm::StringRef name, double sizeBytes, int64_t sharedBy,
   return {name.str(), sizeBytes, sharedBy, perUnitGBps * 1e9, totalGBps * 1e9};
 }
 
+/// A data-centre GPU from its published figures: whole-device peaks in
+/// TOP/s (f32 on CUDA cores; f16/bf16 and int8 dense on tensor cores),
+/// split evenly over its SMs.
+TargetSpec makeGpu(llvm::StringRef name, llvm::StringRef description,
+                   llvm::StringRef sources, int64_t sms, double clockGHz,
+                   double f32Tops, double f16Tops, double i8Tops,
+                   llvm::SmallVector<MemoryLevel, 4> memory,
+                   double launchMicros) {
+  TargetSpec spec;
+  spec.name = name.str();
+  spec.kind = TargetKind::GPU;
+  spec.description = description.str();
+  spec.provenance = ("published figures: " + sources +
+                     "; on-chip bandwidths estimated from clock and port "
+                     "widths")
+                        .str();
+  spec.computeUnits = sms;
+  spec.simdBits = 32 * 32;
+  spec.clockHz = clockGHz * 1e9;
+  spec.peakPerUnit[0] = f32Tops * 1e12 / sms;
+  spec.peakPerUnit[1] = f16Tops * 1e12 / sms;
+  spec.peakPerUnit[2] = f16Tops * 1e12 / sms;
+  spec.peakPerUnit[3] = i8Tops * 1e12 / sms;
+  spec.memory = std::move(memory);
+  spec.launchOverhead = launchMicros * 1e-6;
+  return spec;
+}
+
 /// NVIDIA A100 SXM4 80 GB (sm_80), from NVIDIA's A100 datasheet and
 /// Ampere architecture whitepaper: 108 SMs at 1.41 GHz boost; 19.5 TFLOP/s
 /// f32 (CUDA cores), 312 TFLOP/s f16/bf16 and 624 TOP/s int8 dense on
 /// tensor cores; 2039 GB/s HBM2e; 40 MB L2; 192 KB L1/shared per SM.
 /// On-chip bandwidths are estimates from the clock and port widths.
 TargetSpec makeA100() {
-  TargetSpec spec;
-  spec.name = "sm_80";
-  spec.kind = TargetKind::GPU;
-  spec.description = "NVIDIA A100 SXM4 80 GB (sm_80)";
-  spec.provenance = "published figures: NVIDIA A100 datasheet and Ampere "
-                    "whitepaper; on-chip bandwidths estimated from clock and "
-                    "port widths";
-  spec.computeUnits = 108;
-  spec.simdBits = 32 * 32;
-  spec.clockHz = 1.41e9;
-  double units = 108;
-  spec.peakPerUnit[0] = 19.5e12 / units;
-  spec.peakPerUnit[1] = 312e12 / units;
-  spec.peakPerUnit[2] = 312e12 / units;
-  spec.peakPerUnit[3] = 624e12 / units;
-  spec.memory = {level("L1/shared", 192 * 1024, 1, 180, 19400),
-                 level("L2", 40e6, 108, 50, 5000),
-                 level("HBM2e", 0, 108, 19, 2039)};
-  spec.launchOverhead = 4e-6;
-  return spec;
+  return makeGpu(
+      "sm_80", "NVIDIA A100 SXM4 80 GB (sm_80)",
+      "NVIDIA A100 datasheet and Ampere whitepaper", 108, 1.41, 19.5, 312, 624,
+      {level("L1/shared", 192 * 1024, 1, 180, 19400),
+       level("L2", 40e6, 108, 50, 5000), level("HBM2e", 0, 108, 19, 2039)},
+      4);
 }
 
 /// NVIDIA H100 SXM5 80 GB (sm_90), from NVIDIA's H100 datasheet and Hopper
@@ -309,26 +323,12 @@ TargetSpec makeA100() {
 /// f16/bf16 and 1979 TOP/s int8 dense on tensor cores; 3.35 TB/s HBM3;
 /// 50 MB L2; 256 KB L1/shared per SM.
 TargetSpec makeH100() {
-  TargetSpec spec;
-  spec.name = "sm_90";
-  spec.kind = TargetKind::GPU;
-  spec.description = "NVIDIA H100 SXM5 80 GB (sm_90)";
-  spec.provenance = "published figures: NVIDIA H100 datasheet and Hopper "
-                    "whitepaper; on-chip bandwidths estimated from clock and "
-                    "port widths";
-  spec.computeUnits = 132;
-  spec.simdBits = 32 * 32;
-  spec.clockHz = 1.98e9;
-  double units = 132;
-  spec.peakPerUnit[0] = 67e12 / units;
-  spec.peakPerUnit[1] = 989e12 / units;
-  spec.peakPerUnit[2] = 989e12 / units;
-  spec.peakPerUnit[3] = 1979e12 / units;
-  spec.memory = {level("L1/shared", 256 * 1024, 1, 250, 33000),
-                 level("L2", 50e6, 132, 60, 8000),
-                 level("HBM3", 0, 132, 25, 3350)};
-  spec.launchOverhead = 3e-6;
-  return spec;
+  return makeGpu(
+      "sm_90", "NVIDIA H100 SXM5 80 GB (sm_90)",
+      "NVIDIA H100 datasheet and Hopper whitepaper", 132, 1.98, 67, 989, 1979,
+      {level("L1/shared", 256 * 1024, 1, 250, 33000),
+       level("L2", 50e6, 132, 60, 8000), level("HBM3", 0, 132, 25, 3350)},
+      3);
 }
 
 /// AMD Alveo U250 (XCU250), from the Alveo U250 product brief: 1,728K LUTs,

@@ -53,6 +53,16 @@ struct OpWork {
 /// `nn.constant` and `nn.yield`, which are data and terminators).
 bool isLayerOp(mlir::Operation *op);
 
+/// Returns true for convolutions and matrix products: multiply-accumulates
+/// that tensor cores and DSP slices speed up.
+bool isContraction(mlir::Operation *op);
+
+/// Elements combined into each output: the multiply-accumulates per output
+/// of a convolution or matrix product (per input of a transposed
+/// convolution), the window of a pool, the reduced elements of a reduction;
+/// 1 for elementwise work.
+int64_t getReductionSize(mlir::Operation *op);
+
 /// Returns true if computeOpWork has a formula for ops named `name`.
 bool hasWorkFormula(mlir::OperationName name);
 
