@@ -12,6 +12,7 @@
 #include "kiln/cpu/CpuExecutable.h"
 #include "kiln/cpu/CpuCodegen.h"
 #include "kiln/cpu/CpuPipeline.h"
+#include "kiln/cpu/kiln_kernels.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
@@ -126,9 +127,19 @@ CpuExecutable::compile(mlir::ModuleOp module, llvm::StringRef entry,
     return engine.takeError();
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    symbols[interner("memrefCopy")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
-        llvm::JITSymbolFlags::Exported};
+    auto add = [&](llvm::StringRef name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("memrefCopy", &memrefCopy);
+    // The hand-written kernels (kiln_kernels.c) kiln-cpu-microkernels calls.
+    add("_mlir_ciface_kiln_mk_gemm_f32", &_mlir_ciface_kiln_mk_gemm_f32);
+    add("_mlir_ciface_kiln_mk_batch_gemm_f32",
+        &_mlir_ciface_kiln_mk_batch_gemm_f32);
+    add("_mlir_ciface_kiln_mk_conv2d_nchw_f32",
+        &_mlir_ciface_kiln_mk_conv2d_nchw_f32);
+    add("_mlir_ciface_kiln_mk_dwconv2d_nchw_f32",
+        &_mlir_ciface_kiln_mk_dwconv2d_nchw_f32);
     return symbols;
   });
   // The JIT generates machine code lazily, on the first lookup: do it here so

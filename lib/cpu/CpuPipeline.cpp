@@ -3,9 +3,10 @@
 //
 // nn is lowered to linalg on tensors, bufferized with function boundaries
 // (results become caller-allocated out-parameters, temporaries are freed),
-// then taken through loops to the LLVM dialect. Correctness comes first; the
-// schedule knobs (CpuScheduleOptions) let the cost model time one kernel
-// under several loop tilings and vector widths.
+// then taken through loops to the LLVM dialect; f32 matrix products and
+// convolutions call the hand-written kernels of lib/cpu/kiln_kernels.c.
+// Correctness comes first; the schedule knobs (CpuScheduleOptions) let the cost
+// model time one kernel under several loop tilings and vector widths.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,7 +22,7 @@ using namespace mlir;
 static constexpr llvm::StringLiteral kTensorStages = "nn-to-linalg,"
                                                      "canonicalize,";
 
-/// The rest, from bufferization to the LLVM dialect.
+/// Bufferization, up to memrefs with linalg ops on them.
 static constexpr llvm::StringLiteral kBufferStages =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
@@ -30,7 +31,14 @@ static constexpr llvm::StringLiteral kBufferStages =
     "buffer-deallocation-pipeline,"
     // Weights as flat arrays: LLVM builds nested ones row by row.
     "kiln-flatten-memref-globals,"
-    "convert-bufferization-to-memref,"
+    "convert-bufferization-to-memref,";
+
+/// Contractions become calls to Kiln's hand-written kernels.
+static constexpr llvm::StringLiteral kMicrokernelStages =
+    "kiln-cpu-microkernels,";
+
+/// The rest, from linalg on memrefs to the LLVM dialect.
+static constexpr llvm::StringLiteral kLoopStages =
     "func.func(convert-linalg-to-loops),"
     // math.ipowi (integer nn.pow) has no LLVM lowering: expand it.
     "convert-math-to-funcs,"
@@ -49,7 +57,9 @@ static constexpr llvm::StringLiteral kBufferStages =
 
 llvm::StringRef kiln::getCpuLoweringPipeline() {
   static const std::string pipeline =
-      (llvm::Twine(kTensorStages) + kBufferStages).str();
+      (llvm::Twine(kTensorStages) + kBufferStages + kMicrokernelStages +
+       kLoopStages)
+          .str();
   return pipeline;
 }
 
@@ -66,6 +76,9 @@ kiln::buildCpuLoweringPipeline(OpPassManager &pm,
     pipeline += "kiln-tile-linalg{tile-sizes=" + sizes + "},canonicalize,";
   }
   pipeline += kBufferStages;
+  if (options.microkernels)
+    pipeline += kMicrokernelStages;
+  pipeline += kLoopStages;
   return parsePassPipeline(pipeline, pm, llvm::errs());
 }
 

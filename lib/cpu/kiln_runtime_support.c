@@ -18,8 +18,10 @@ struct kiln_unranked_memref {
   void *descriptor;
 };
 
-/* Copies `src` to `dst` (same shape) element by element in row-major order,
- * honouring both buffers' offsets and strides. */
+/* Copies `src` to `dst` (same shape) in row-major order, honouring both
+ * buffers' offsets and strides. The innermost dimensions that are
+ * contiguous in both buffers are copied as one block with memcpy; the
+ * outer ones are walked with an odometer. */
 __attribute__((visibility("default"))) void
 memrefCopy(int64_t elementSize, struct kiln_unranked_memref *src,
            struct kiln_unranked_memref *dst) {
@@ -33,21 +35,35 @@ memrefCopy(int64_t elementSize, struct kiln_unranked_memref *src,
   const int64_t *dstStrides = dstFields + 1 + rank;
   char *srcBase = srcPointers[1] + srcFields[0] * elementSize;
   char *dstBase = dstPointers[1] + dstFields[0] * elementSize;
-  int64_t total = 1;
   for (int64_t d = 0; d < rank; ++d)
-    total *= sizes[d];
-  if (total == 0)
-    return;
-  for (int64_t n = 0; n < total; ++n) {
-    /* Decompose the row-major linear index n into per-dimension offsets. */
-    int64_t rest = n, srcOffset = 0, dstOffset = 0;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      int64_t i = rest % sizes[d];
-      rest /= sizes[d];
-      srcOffset += i * srcStrides[d];
-      dstOffset += i * dstStrides[d];
+    if (sizes[d] == 0)
+      return;
+  /* Fold the innermost dimensions that are contiguous in both buffers
+   * (dimensions of size 1 never break contiguity) into one block. */
+  int64_t block = 1, outer = rank;
+  while (outer > 0) {
+    int64_t d = outer - 1;
+    if (sizes[d] != 1 &&
+        (srcStrides[d] != block || dstStrides[d] != block))
+      break;
+    block *= sizes[d];
+    --outer;
+  }
+  size_t blockBytes = (size_t)(block * elementSize);
+  int64_t index[rank + 1];
+  memset(index, 0, sizeof(index));
+  for (;;) {
+    int64_t srcOffset = 0, dstOffset = 0;
+    for (int64_t d = 0; d < outer; ++d) {
+      srcOffset += index[d] * srcStrides[d];
+      dstOffset += index[d] * dstStrides[d];
     }
     memcpy(dstBase + dstOffset * elementSize, srcBase + srcOffset * elementSize,
-           (size_t)elementSize);
+           blockBytes);
+    int64_t d = outer - 1;
+    while (d >= 0 && ++index[d] == sizes[d])
+      index[d--] = 0;
+    if (d < 0)
+      return;
   }
 }

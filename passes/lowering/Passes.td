@@ -147,4 +147,38 @@ def TileLinalgPass : Pass<"kiln-tile-linalg", "::mlir::ModuleOp"> {
   ];
 }
 
+def CpuMicrokernelsPass
+    : Pass<"kiln-cpu-microkernels", "::mlir::ModuleOp"> {
+  let summary = "Call Kiln's hand-written CPU kernels for f32 contractions";
+  let description = [{
+    Runs on bufferized code (memrefs), before linalg is lowered to loops.
+    Each f32 `linalg.matmul` (with any of its transposing indexing maps),
+    `linalg.batch_matmul`, `linalg.conv_2d_nchw_fchw` and
+    `linalg.depthwise_conv_2d_nchw_chw` is replaced by a `func.call` to the
+    matching kernel of include/kiln/cpu/kiln_kernels.h (packed, register-
+    blocked and multi-threaded; see lib/cpu/kiln_kernels.c), declared in
+    the module with `llvm.emit_c_interface` so that each memref travels as a
+    pointer to its strided descriptor. Operands are cast to fully dynamic
+    strided memrefs; a transposed matmul operand becomes a
+    `memref.transpose` view. The kernels accumulate into their output
+    exactly as the linalg ops do, so a bias or zero fill before them keeps
+    its meaning. Ops on other element types, with tensor semantics, or with
+    non-default casting are left alone.
+
+    With `min-multiply-adds` the pass keeps generated loops for contractions that
+    do fewer multiply-adds than that (static shapes only; the call overhead
+    dominates tiny products).
+  }];
+  let options = [
+    Option<"minMultiplyAdds", "min-multiply-adds", "int64_t", /*default=*/"0",
+           "Keep loops for static contractions below this many "
+           "multiply-adds">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 #endif // KILN_PASSES_LOWERING_PASSES_TD

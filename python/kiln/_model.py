@@ -92,6 +92,29 @@ class CompiledModel:
                                     tuple(sizes[d] for d in range(rank))))
         return specs
 
+    @property
+    def num_threads(self) -> int:
+        """Threads the model's kernels use (one pool per loaded library).
+        Setting it to n > 0 fixes the count; 0 restores the default
+        ($KILN_NUM_THREADS, else kiln-compile --threads, else every core)."""
+        return int(self._thread_function("get")())
+
+    @num_threads.setter
+    def num_threads(self, count: int) -> None:
+        if not isinstance(count, int) or count < 0:
+            raise ValueError(f"num_threads must be an int >= 0, got {count!r}")
+        self._thread_function("set")(count)
+
+    def _thread_function(self, verb: str):
+        try:
+            function = getattr(self._lib, f"kiln_model_{verb}_num_threads")
+        except AttributeError as error:
+            raise KilnError(f"{self.library_path}: the library predates "
+                            "thread control; recompile the model") from error
+        function.restype = ctypes.c_int32
+        function.argtypes = [ctypes.c_int32] if verb == "set" else []
+        return function
+
     def __repr__(self) -> str:
         inputs = ", ".join(map(str, self.inputs))
         outputs = ", ".join(map(str, self.outputs))

@@ -79,6 +79,26 @@ def test_numpy_in_numpy_out():
         assert_matches(out, net(x))
 
 
+def test_thread_count_changes_speed_not_results():
+    net, x = net_and_input()
+    compiled = kiln.compile(net, x)
+    default = compiled.num_threads
+    assert default >= 1
+    outputs = []
+    for count in (1, 2, 3):
+        compiled.num_threads = count
+        assert compiled.num_threads == count
+        outputs.append(compiled(x.numpy()))
+    # Each output element is summed in the same order however many threads
+    # share the work.
+    for other in outputs[1:]:
+        np.testing.assert_array_equal(other, outputs[0])
+    compiled.num_threads = 0
+    assert compiled.num_threads == default
+    with pytest.raises(ValueError, match="num_threads"):
+        compiled.num_threads = -1
+
+
 def test_non_contiguous_torch_input():
     torch.manual_seed(1)
     mlp = nn.Sequential(nn.Linear(6, 4), nn.GELU()).eval()

@@ -13,6 +13,7 @@
 #include "kiln/cpu/CpuCodegen.h"
 #include "kiln/runtime/AtomicFile.h"
 #include "kiln/support/LoadModel.h"
+#include "kiln/support/ThreadsOption.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
@@ -73,6 +74,12 @@ static cl::list<std::string> inputShapes(
              "records no input types; for ONNX it fixes dynamic dimensions "
              "(such as the batch size)"));
 
+static cl::opt<bool> microkernels(
+    "microkernels", cl::cat(compileCategory), cl::init(true),
+    cl::desc("Call Kiln's hand-written kernels for f32 matrix products and "
+             "convolutions (kiln-cpu-microkernels); "
+             "--microkernels=false generates their loops instead"));
+
 /// Prints "kiln-compile: error: <message>" and returns the exit code 1.
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "kiln-compile") << message << "\n";
@@ -88,6 +95,11 @@ static std::string headerPathFor(llvm::StringRef path) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  cl::opt<int> &threadCount = kiln::registerThreadsOption(compileCategory);
+  threadCount.setDescription(
+      "Default number of threads of the compiled library's kernels (the "
+      "caller's kiln_model_set_num_threads and $KILN_NUM_THREADS take "
+      "precedence); 0: every core the process may use");
   cl::HideUnrelatedOptions(compileCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -97,6 +109,8 @@ int main(int argc, char **argv) {
       "  kiln-compile model.pt --input-shape 1x3x224x224xf32 -o model.so\n");
   if (target != "cpu")
     return fail("unknown target '" + target + "' (supported: cpu)");
+  if (threadCount < 0)
+    return fail("--threads: must be >= 0");
 
   mlir::registerAllPasses();
   kiln::registerAllPasses();
@@ -133,7 +147,9 @@ int main(int argc, char **argv) {
   if (!signature)
     return fail(modelPath + ": " + llvm::toString(signature.takeError()));
   llvm::LLVMContext llvmContext;
-  auto llvmModule = lowerToHostLLVMIR(*module, llvmContext);
+  CpuScheduleOptions schedule;
+  schedule.microkernels = microkernels;
+  auto llvmModule = lowerToHostLLVMIR(*module, llvmContext, schedule);
   if (!llvmModule)
     return fail(modelPath + ": " + llvm::toString(llvmModule.takeError()));
 
@@ -171,7 +187,8 @@ int main(int argc, char **argv) {
   llvm::scope_exit removeObject([&] { llvm::sys::fs::remove(objectPath); });
   if (llvm::Error error = writeObject(objectPath))
     return fail(llvm::toString(std::move(error)));
-  if (llvm::Error error = linkSharedLibrary(*signature, objectPath, outputPath))
+  if (llvm::Error error =
+          linkSharedLibrary(*signature, objectPath, outputPath, threadCount))
     return fail(llvm::toString(std::move(error)));
   std::string headerPath = headerPathFor(outputPath);
   if (llvm::Error error =

@@ -11,7 +11,9 @@
 #include "kiln/InitAllDialects.h"
 #include "kiln/InitAllPasses.h"
 #include "kiln/cpu/CpuExecutable.h"
+#include "kiln/cpu/kiln_kernels.h"
 #include "kiln/support/LoadModel.h"
+#include "kiln/support/ThreadsOption.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
@@ -99,6 +101,12 @@ static cl::opt<int64_t> vectorBits(
              "(prefer-vector-width, e.g. 128, 256, 512); 0: the host CPU's "
              "default"));
 
+static cl::opt<bool> microkernels(
+    "microkernels", cl::cat(runCategory), cl::init(true),
+    cl::desc("Call Kiln's hand-written kernels for f32 matrix products and "
+             "convolutions (kiln-cpu-microkernels); "
+             "--microkernels=false generates their loops instead"));
+
 /// Prints "kiln-run: error: <message>" and returns the exit code 1.
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "kiln-run") << message << "\n";
@@ -158,18 +166,23 @@ static double secondsSince(std::chrono::steady_clock::time_point start) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  cl::opt<int> &threadCount = kiln::registerThreadsOption(runCategory);
   cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "kiln-run: compile a model for this CPU and run it\n\n"
       "  kiln-run model.onnx --input x.npy --output-dir out --benchmark 20\n"
       "  kiln-run model.pt --input-shape 1x3x224x224xf32\n"
-      "  kiln-run model.onnx --tile-sizes 1,8,8 --vector-bits 256\n");
+      "  kiln-run model.onnx --tile-sizes 1,8,8 --vector-bits 256\n"
+      "  kiln-run model.onnx --threads 1 --benchmark 50\n");
 
   if (llvm::any_of(tileSizes, [](int64_t size) { return size < 0; }))
     return fail("--tile-sizes: sizes must be >= 0");
   if (vectorBits < 0)
     return fail("--vector-bits: must be >= 0");
+  if (threadCount < 0)
+    return fail("--threads: must be >= 0");
+  kiln_set_num_threads(threadCount);
 
   mlir::registerAllPasses();
   kiln::registerAllPasses();
@@ -228,6 +241,7 @@ int main(int argc, char **argv) {
   CpuScheduleOptions schedule;
   schedule.tileSizes.assign(tileSizes.begin(), tileSizes.end());
   schedule.vectorBits = vectorBits;
+  schedule.microkernels = microkernels;
   auto executable = CpuExecutable::compile(*module, entryName, schedule);
   if (!executable)
     return fail(modelPath + ": " + llvm::toString(executable.takeError()));

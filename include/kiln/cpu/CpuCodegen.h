@@ -42,8 +42,11 @@ void applyCpuScheduleAttributes(llvm::Module &module,
 llvm::Error emitHostObject(llvm::Module &module, llvm::raw_pwrite_stream &os);
 
 /// Returns the C source of the model's ABI functions, which call the lowered
-/// entry function `signature.entry`.
-std::string generateAbiSource(const ModelSignature &signature);
+/// entry function `signature.entry`, plus the runtime support and kernels
+/// it calls. `defaultThreads` > 0 makes that the library's default thread
+/// count (kiln_set_default_num_threads, run when the library loads).
+std::string generateAbiSource(const ModelSignature &signature,
+                              int defaultThreads = 0);
 
 /// Returns the model-specific C header (prototypes and a description of
 /// every input and output) for the library built from `modelName`.
@@ -54,7 +57,8 @@ std::string generateModelHeader(const ModelSignature &signature,
 /// `libraryPath` with the system C compiler (cc).
 llvm::Error linkSharedLibrary(const ModelSignature &signature,
                               llvm::StringRef objectPath,
-                              llvm::StringRef libraryPath);
+                              llvm::StringRef libraryPath,
+                              int defaultThreads = 0);
 
 } // namespace kiln
 

@@ -23,6 +23,9 @@ struct CpuScheduleOptions {
   /// Preferred vector width in bits for LLVM's vectorizers (the function
   /// attribute "prefer-vector-width"); 0: the host's default preference.
   int64_t vectorBits = 0;
+  /// Call the hand-written kernels (kiln-cpu-microkernels) for f32 matrix
+  /// products and convolutions instead of generating their loops.
+  bool microkernels = true;
 };
 
 /// Returns the textual form of the CPU lowering pipeline (for --help and

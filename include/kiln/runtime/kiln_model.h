@@ -56,6 +56,15 @@ const int64_t *kiln_model_output_shape(int32_t index);
  * Returns 0 on success. Calls may run concurrently on different buffers. */
 int32_t kiln_model_run(const void *const *inputs, void *const *outputs);
 
+/* Sets the number of threads the model's kernels use (one pool per loaded
+ * library, shared by all calls); n <= 0 restores the default: the
+ * KILN_NUM_THREADS environment variable when set, else kiln-compile
+ * --threads when given, else every core the process may run on. Returns
+ * the previous effective count. */
+int32_t kiln_model_set_num_threads(int32_t n);
+/* The number of threads the model's kernels will use. */
+int32_t kiln_model_get_num_threads(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,81 @@
+/*===- kiln_kernels.h - hand-written CPU kernels lowered code calls -*- C -*-===
+ *
+ * The CPU pipeline replaces the large contractions of a model (f32 matrix
+ * products and 2-D convolutions) with calls to these kernels when it judges
+ * them faster than the loops it would generate (kiln-cpu-microkernels).
+ * They follow MLIR's C interface for memrefs: each memref argument is a
+ * pointer to its strided descriptor, and every kernel accumulates into its
+ * output (out += product), the way linalg's contractions do.
+ *
+ * The same text is compiled into Kiln's JIT and into every shared library
+ * kiln-compile links, so a compiled model needs no Kiln library at run time.
+ * Work is split over one process-wide pool of threads. Its size is, first
+ * found: kiln_set_num_threads, the KILN_NUM_THREADS environment variable,
+ * kiln_set_default_num_threads, every core this process may run on.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef KILN_CPU_KILN_KERNELS_H
+#define KILN_CPU_KILN_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* MLIR's strided memref descriptors of f32 buffers, by rank. */
+typedef struct {
+  float *allocated, *aligned;
+  int64_t offset, sizes[2], strides[2];
+} kiln_memref2_f32;
+typedef struct {
+  float *allocated, *aligned;
+  int64_t offset, sizes[3], strides[3];
+} kiln_memref3_f32;
+typedef struct {
+  float *allocated, *aligned;
+  int64_t offset, sizes[4], strides[4];
+} kiln_memref4_f32;
+
+/* Threads used by the kernels: n <= 0 restores the default. Returns the
+ * previous setting's effective count. */
+int kiln_set_num_threads(int n);
+/* The number of threads the kernels will use. */
+int kiln_get_num_threads(void);
+/* The default that applies when neither kiln_set_num_threads nor
+ * KILN_NUM_THREADS says otherwise (kiln-compile --threads); n <= 0: every
+ * core. */
+void kiln_set_default_num_threads(int n);
+
+/* c[m][n] += sum_k a[m][k] * b[k][n]; any strides (a transposed operand is
+ * a view with swapped strides). */
+void _mlir_ciface_kiln_mk_gemm_f32(kiln_memref2_f32 *a, kiln_memref2_f32 *b,
+                                   kiln_memref2_f32 *c);
+
+/* c[i][m][n] += sum_k a[i][m][k] * b[i][k][n]. */
+void _mlir_ciface_kiln_mk_batch_gemm_f32(kiln_memref3_f32 *a,
+                                         kiln_memref3_f32 *b,
+                                         kiln_memref3_f32 *c);
+
+/* out[n][f][y][x] += sum_{c,ky,kx} in[n][c][y*sy + ky*dy][x*sx + kx*dx]
+ *                                  * w[f][c][ky][kx]
+ * on an input already padded (linalg.conv_2d_nchw_fchw). */
+void _mlir_ciface_kiln_mk_conv2d_nchw_f32(kiln_memref4_f32 *in,
+                                          kiln_memref4_f32 *w,
+                                          kiln_memref4_f32 *out, int64_t sy,
+                                          int64_t sx, int64_t dy, int64_t dx);
+
+/* out[n][c][y][x] += sum_{ky,kx} in[n][c][y*sy + ky*dy][x*sx + kx*dx]
+ *                                * w[c][ky][kx]
+ * (linalg.depthwise_conv_2d_nchw_chw). */
+void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(kiln_memref4_f32 *in,
+                                            kiln_memref3_f32 *w,
+                                            kiln_memref4_f32 *out, int64_t sy,
+                                            int64_t sx, int64_t dy, int64_t dx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KILN_CPU_KILN_KERNELS_H */

@@ -1,0 +1,623 @@
+/*===- kiln_kernels.c - hand-written CPU kernels lowered code calls -*- C -*-===
+ *
+ * See include/kiln/cpu/kiln_kernels.h for the contract. The matrix product
+ * is blocked the usual way for caches (panels of A and B copied, "packed",
+ * into contiguous buffers: KC steps of the reduction by MC rows and NC
+ * columns) around a register-blocked micro-kernel that keeps an MR x NR
+ * tile of C in vector registers. Convolutions are matrix products whose B
+ * operand is read straight from the input image while packing ("implicit
+ * im2col"), so no im2col buffer is ever materialized. The AVX-512
+ * micro-kernel is chosen at run time; other CPUs get a portable one.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 /* sched_getaffinity */
+#endif
+#ifndef KILN_KERNELS_EMBEDDED
+#include "kiln/cpu/kiln_kernels.h"
+#endif
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#define KILN_EXPORT __attribute__((visibility("default")))
+
+/*===------------------------------------------------------------------===*
+ * One pool of threads per process
+ *===------------------------------------------------------------------===*/
+
+typedef void (*kiln_task_fn)(void *context, int64_t index);
+
+#define KILN_MAX_THREADS 256
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
+/* Held by the thread that submits a job: one job at a time. */
+static pthread_mutex_t pool_submit = PTHREAD_MUTEX_INITIALIZER;
+static int pool_workers;   /* worker threads started */
+static int pool_requested; /* kiln_set_num_threads; 0: default */
+static int pool_built_in;  /* kiln_set_default_num_threads; 0: all cores */
+static atomic_ulong pool_generation;
+static kiln_task_fn pool_fn;
+static void *pool_context;
+static int64_t pool_count;
+static int pool_participants; /* workers 1..pool_participants join the job */
+static atomic_llong pool_next;
+static atomic_int pool_active;
+static __thread int pool_inside; /* nested parallel loops run serially */
+
+static int default_thread_count(void) {
+  const char *env = getenv("KILN_NUM_THREADS");
+  if (env && atoi(env) > 0)
+    return atoi(env);
+  if (pool_built_in > 0)
+    return pool_built_in;
+#ifdef CPU_COUNT
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return CPU_COUNT(&set);
+#endif
+  long online = sysconf(_SC_NPROCESSORS_ONLN);
+  return online > 0 ? (int)online : 1;
+}
+
+KILN_EXPORT int kiln_get_num_threads(void) {
+  int n = pool_requested > 0 ? pool_requested : default_thread_count();
+  return n > KILN_MAX_THREADS ? KILN_MAX_THREADS : n;
+}
+
+KILN_EXPORT int kiln_set_num_threads(int n) {
+  int previous = kiln_get_num_threads();
+  pool_requested = n > 0 ? n : 0;
+  return previous;
+}
+
+KILN_EXPORT void kiln_set_default_num_threads(int n) {
+  pool_built_in = n > 0 ? n : 0;
+}
+
+static void run_items(kiln_task_fn fn, void *context, int64_t count) {
+  for (;;) {
+    int64_t index = atomic_fetch_add(&pool_next, 1);
+    if (index >= count)
+      return;
+    fn(context, index);
+  }
+}
+
+static void cpu_relax(void) {
+#if defined(__x86_64__)
+  _mm_pause();
+#endif
+}
+
+static void *pool_worker(void *argument) {
+  int id = (int)(intptr_t)argument;
+  unsigned long seen = 0;
+  pool_inside = 1;
+  for (;;) {
+    /* Spin briefly for the next job, then sleep. */
+    for (int spin = 0; spin < 20000 && atomic_load(&pool_generation) == seen;
+         ++spin)
+      cpu_relax();
+    pthread_mutex_lock(&pool_lock);
+    while (atomic_load(&pool_generation) == seen)
+      pthread_cond_wait(&pool_wake, &pool_lock);
+    seen = atomic_load(&pool_generation);
+    int join = id <= pool_participants;
+    kiln_task_fn fn = pool_fn;
+    void *context = pool_context;
+    int64_t count = pool_count;
+    pthread_mutex_unlock(&pool_lock);
+    if (!join)
+      continue;
+    run_items(fn, context, count);
+    if (atomic_fetch_sub(&pool_active, 1) == 1) {
+      pthread_mutex_lock(&pool_lock);
+      pthread_cond_signal(&pool_done);
+      pthread_mutex_unlock(&pool_lock);
+    }
+  }
+  return NULL;
+}
+
+/* Runs fn(context, i) for i in [0, count) on up to kiln_get_num_threads()
+ * threads, the caller included, and returns when all are done. */
+static void kiln_parallel_for(int64_t count, kiln_task_fn fn, void *context) {
+  int threads = kiln_get_num_threads();
+  if (count < threads)
+    threads = (int)count;
+  if (threads <= 1 || pool_inside || pthread_mutex_trylock(&pool_submit)) {
+    for (int64_t i = 0; i < count; ++i)
+      fn(context, i);
+    return;
+  }
+  while (pool_workers < threads - 1) {
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    int failed = pthread_create(&thread, &attributes, pool_worker,
+                                (void *)(intptr_t)(pool_workers + 1));
+    pthread_attr_destroy(&attributes);
+    if (failed)
+      break;
+    ++pool_workers;
+  }
+  int participants = threads - 1 < pool_workers ? threads - 1 : pool_workers;
+  pthread_mutex_lock(&pool_lock);
+  pool_fn = fn;
+  pool_context = context;
+  pool_count = count;
+  pool_participants = participants;
+  atomic_store(&pool_next, 0);
+  atomic_store(&pool_active, participants);
+  atomic_fetch_add(&pool_generation, 1);
+  pthread_cond_broadcast(&pool_wake);
+  pthread_mutex_unlock(&pool_lock);
+
+  pool_inside = 1;
+  run_items(fn, context, count);
+  pool_inside = 0;
+  for (int spin = 0; spin < 200000 && atomic_load(&pool_active) > 0; ++spin)
+    cpu_relax();
+  pthread_mutex_lock(&pool_lock);
+  while (atomic_load(&pool_active) > 0)
+    pthread_cond_wait(&pool_done, &pool_lock);
+  pthread_mutex_unlock(&pool_lock);
+  pthread_mutex_unlock(&pool_submit);
+}
+
+/*===------------------------------------------------------------------===*
+ * Matrix product: C += A * B
+ *===------------------------------------------------------------------===*/
+
+#ifndef KILN_MR
+#define KILN_MR 8
+#endif
+enum { MR = KILN_MR, NR = 32, KC = 256, MC = 128, NC_MAX = 512 };
+
+/* Where B comes from: a strided matrix, or (implicit im2col) a padded NCHW
+ * image whose reduction index k = (channel, ky, kx) and column index
+ * j = (y, x) of the output. */
+typedef struct {
+  const float *base;
+  int64_t rs, cs; /* strided matrix */
+  int is_image;
+  int64_t c_stride, y_stride, x_stride; /* image strides */
+  int64_t kh, kw, out_w, sy, sx, dy, dx;
+} b_source;
+
+typedef void (*micro_kernel_fn)(int64_t, const float *, const float *,
+                                float *, int64_t, int64_t, int64_t, int64_t);
+
+typedef struct {
+  micro_kernel_fn kernel;
+  int64_t m, n, k;
+  const float *a;
+  int64_t a_rs, a_cs;
+  b_source b;
+  float *c;
+  int64_t c_rs, c_cs;
+  int64_t mc, nc, m_blocks, n_blocks;
+} gemm_problem;
+
+/* Per-thread packing buffers, grown on demand, 64-byte aligned. */
+static __thread float *pack_a_buffer, *pack_b_buffer;
+static __thread size_t pack_a_size, pack_b_size;
+
+static float *grow(float **buffer, size_t *size, size_t elements) {
+  if (*size < elements) {
+    free(*buffer);
+    size_t bytes = (elements * sizeof(float) + 63) / 64 * 64;
+    *buffer = (float *)aligned_alloc(64, bytes);
+    *size = *buffer ? elements : 0;
+  }
+  return *buffer;
+}
+
+/* Packs rows [i0, i0+mc) x reduction [p0, p0+kc) of A into MR-row panels,
+ * each stored reduction-major (kc x MR), zero-padded to whole panels. */
+static void pack_a(const gemm_problem *g, int64_t i0, int64_t mc, int64_t p0,
+                   int64_t kc, float *out) {
+  for (int64_t ip = 0; ip < mc; ip += MR) {
+    int64_t rows = mc - ip < MR ? mc - ip : MR;
+    const float *a = g->a + (i0 + ip) * g->a_rs + p0 * g->a_cs;
+    if (g->a_cs == 1 && rows == MR) {
+      for (int64_t p = 0; p < kc; ++p)
+        for (int64_t i = 0; i < MR; ++i)
+          out[p * MR + i] = a[i * g->a_rs + p];
+    } else {
+      for (int64_t p = 0; p < kc; ++p)
+        for (int64_t i = 0; i < MR; ++i)
+          out[p * MR + i] = i < rows ? a[i * g->a_rs + p * g->a_cs] : 0.0f;
+    }
+    out += kc * MR;
+  }
+}
+
+/* Packs reduction [p0, p0+kc) x columns [j0, j0+nc) of B into NR-column
+ * panels (kc x NR each), zero-padded to whole panels. Columns whose source
+ * elements are adjacent in memory are copied as runs. */
+static void pack_b(const gemm_problem *g, int64_t p0, int64_t kc, int64_t j0,
+                   int64_t nc, float *out) {
+  const b_source *b = &g->b;
+  for (int64_t jp = 0; jp < nc; jp += NR) {
+    int64_t cols = nc - jp < NR ? nc - jp : NR;
+    /* Offset of each column's element in reduction row 0, then runs of
+     * columns whose elements are contiguous. */
+    int64_t column[NR];
+    for (int64_t j = 0; j < cols; ++j) {
+      int64_t jj = j0 + jp + j;
+      if (b->is_image) {
+        int64_t y = jj / b->out_w, x = jj % b->out_w;
+        column[j] = y * b->sy * b->y_stride + x * b->sx * b->x_stride;
+      } else {
+        column[j] = jj * b->cs;
+      }
+    }
+    int64_t run_start[NR + 1], run_count = 0;
+    for (int64_t j = 0; j < cols; ++j)
+      if (j == 0 || column[j] != column[j - 1] + 1)
+        run_start[run_count++] = j;
+    run_start[run_count] = cols;
+
+    /* The reduction index decomposed as (channel, ky, kx) for images. */
+    int64_t ch = 0, ky = 0, kx = 0;
+    if (b->is_image) {
+      ch = p0 / (b->kh * b->kw);
+      ky = (p0 / b->kw) % b->kh;
+      kx = p0 % b->kw;
+    }
+    for (int64_t p = 0; p < kc; ++p) {
+      const float *row;
+      if (b->is_image) {
+        row = b->base + ch * b->c_stride + ky * b->dy * b->y_stride +
+              kx * b->dx * b->x_stride;
+        if (++kx == b->kw) {
+          kx = 0;
+          if (++ky == b->kh) {
+            ky = 0;
+            ++ch;
+          }
+        }
+      } else {
+        row = b->base + (p0 + p) * b->rs;
+      }
+      float *dst = out + p * NR;
+      if (run_count == 1 && cols == NR) {
+        memcpy(dst, row + column[0], NR * sizeof(float));
+        continue;
+      }
+      for (int64_t r = 0; r < run_count; ++r) {
+        int64_t start = run_start[r], length = run_start[r + 1] - start;
+        const float *src = row + column[start];
+        for (int64_t j = 0; j < length; ++j)
+          dst[start + j] = src[j];
+      }
+      for (int64_t j = cols; j < NR; ++j)
+        dst[j] = 0.0f;
+    }
+    out += kc * NR;
+  }
+}
+
+/* Adds an MR x NR tile to C (rows x cols of it are real). */
+static void add_tile(const float *tile, float *c, int64_t c_rs, int64_t c_cs,
+                     int64_t rows, int64_t cols) {
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      c[i * c_rs + j * c_cs] += tile[i * NR + j];
+}
+
+/* The portable micro-kernel: an MR x NR tile of C += A panel * B panel. */
+static void micro_kernel_generic(int64_t kc, const float *restrict a,
+                                 const float *restrict b, float *c,
+                                 int64_t c_rs, int64_t c_cs, int64_t rows,
+                                 int64_t cols) {
+  float tile[MR * NR];
+  memset(tile, 0, sizeof(tile));
+  for (int64_t p = 0; p < kc; ++p) {
+    for (int i = 0; i < MR; ++i) {
+      float ai = a[p * MR + i];
+      for (int j = 0; j < NR; ++j)
+        tile[i * NR + j] += ai * b[p * NR + j];
+    }
+  }
+  add_tile(tile, c, c_rs, c_cs, rows, cols);
+}
+
+#if defined(__x86_64__)
+/* The AVX-512 micro-kernel: MR x 32 of C in 2*MR zmm registers; per step
+ * of the reduction, two loads of B and MR broadcasts of A feed 2*MR FMAs. */
+__attribute__((target("avx512f,fma"))) static void
+micro_kernel_avx512(int64_t kc, const float *restrict a,
+                    const float *restrict b, float *c, int64_t c_rs,
+                    int64_t c_cs, int64_t rows, int64_t cols) {
+  __m512 acc[MR][2];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+    acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+  for (int64_t p = 0; p < kc; ++p) {
+    __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      __m512 ai = _mm512_set1_ps(a[i]);
+      acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+    }
+    a += MR;
+    b += NR;
+  }
+  if (c_cs == 1) {
+    __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF
+                              : (__mmask16)((1u << cols) - 1);
+    __mmask16 m1 = cols >= 32   ? (__mmask16)0xFFFF
+                   : cols <= 16 ? (__mmask16)0
+                                : (__mmask16)((1u << (cols - 16)) - 1);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      if (i >= rows)
+        break;
+      float *row = c + i * c_rs;
+      _mm512_mask_storeu_ps(
+          row, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), acc[i][0]));
+      if (m1)
+        _mm512_mask_storeu_ps(row + 16, m1,
+                              _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16),
+                                            acc[i][1]));
+    }
+  } else {
+    float tile[MR * NR];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      _mm512_storeu_ps(tile + i * NR, acc[i][0]);
+      _mm512_storeu_ps(tile + i * NR + 16, acc[i][1]);
+    }
+    add_tile(tile, c, c_rs, c_cs, rows, cols);
+  }
+}
+#endif
+
+static micro_kernel_fn select_micro_kernel(void) {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx512f"))
+    return micro_kernel_avx512;
+#endif
+  return micro_kernel_generic;
+}
+
+/* One task: the C block (m block, n block), all of the reduction. */
+static void gemm_task(void *context, int64_t task) {
+  const gemm_problem *g = (const gemm_problem *)context;
+  micro_kernel_fn kernel = g->kernel;
+  int64_t i0 = (task / g->n_blocks) * g->mc, j0 = (task % g->n_blocks) * g->nc;
+  int64_t mc = g->m - i0 < g->mc ? g->m - i0 : g->mc;
+  int64_t nc = g->n - j0 < g->nc ? g->n - j0 : g->nc;
+  if (mc <= 0 || nc <= 0)
+    return;
+  int64_t mc_padded = (mc + MR - 1) / MR * MR;
+  int64_t nc_padded = (nc + NR - 1) / NR * NR;
+  float *pa = grow(&pack_a_buffer, &pack_a_size, (size_t)(mc_padded * KC));
+  float *pb = grow(&pack_b_buffer, &pack_b_size, (size_t)(nc_padded * KC));
+  if (!pa || !pb)
+    abort(); /* out of memory: nothing sensible to return into */
+  for (int64_t p0 = 0; p0 < g->k; p0 += KC) {
+    int64_t kc = g->k - p0 < KC ? g->k - p0 : KC;
+    pack_a(g, i0, mc, p0, kc, pa);
+    pack_b(g, p0, kc, j0, nc, pb);
+    for (int64_t jp = 0; jp < nc; jp += NR) {
+      int64_t cols = nc - jp < NR ? nc - jp : NR;
+      const float *bp = pb + (jp / NR) * kc * NR;
+      for (int64_t ip = 0; ip < mc; ip += MR) {
+        int64_t rows = mc - ip < MR ? mc - ip : MR;
+        float *c = g->c + (i0 + ip) * g->c_rs + (j0 + jp) * g->c_cs;
+        kernel(kc, pa + (ip / MR) * kc * MR, bp, c, g->c_rs, g->c_cs, rows,
+               cols);
+      }
+    }
+  }
+}
+
+/* Splits C into blocks, enough for every thread, and runs them. */
+static void gemm_run(gemm_problem *g) {
+  if (g->m <= 0 || g->n <= 0 || g->k <= 0)
+    return;
+  int threads = kiln_get_num_threads();
+  g->kernel = select_micro_kernel();
+  g->mc = g->m < MC ? g->m : MC;
+  g->m_blocks = (g->m + g->mc - 1) / g->mc;
+  /* Column blocks: at most NC_MAX wide, and together with the row blocks
+   * at least one per thread, in a multiple of the thread count. */
+  int64_t n_blocks = (g->n + NC_MAX - 1) / NC_MAX;
+  if (g->m_blocks * n_blocks < threads) {
+    int64_t want = (threads + g->m_blocks - 1) / g->m_blocks;
+    n_blocks = want > n_blocks ? want : n_blocks;
+  } else if (n_blocks > 1 && threads > 1) {
+    n_blocks = (n_blocks + threads - 1) / threads * threads;
+  }
+  int64_t nc = (g->n + n_blocks - 1) / n_blocks;
+  nc = (nc + NR - 1) / NR * NR;
+  g->nc = nc;
+  g->n_blocks = (g->n + nc - 1) / nc;
+  kiln_parallel_for(g->m_blocks * g->n_blocks, gemm_task, g);
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_f32(kiln_memref2_f32 *a,
+                                               kiln_memref2_f32 *b,
+                                               kiln_memref2_f32 *c) {
+  gemm_problem g;
+  memset(&g, 0, sizeof(g));
+  g.m = c->sizes[0];
+  g.n = c->sizes[1];
+  g.k = a->sizes[1];
+  g.a = a->aligned + a->offset;
+  g.a_rs = a->strides[0];
+  g.a_cs = a->strides[1];
+  g.b.base = b->aligned + b->offset;
+  g.b.rs = b->strides[0];
+  g.b.cs = b->strides[1];
+  g.c = c->aligned + c->offset;
+  g.c_rs = c->strides[0];
+  g.c_cs = c->strides[1];
+  gemm_run(&g);
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_batch_gemm_f32(kiln_memref3_f32 *a,
+                                                     kiln_memref3_f32 *b,
+                                                     kiln_memref3_f32 *c) {
+  for (int64_t i = 0; i < c->sizes[0]; ++i) {
+    gemm_problem g;
+    memset(&g, 0, sizeof(g));
+    g.m = c->sizes[1];
+    g.n = c->sizes[2];
+    g.k = a->sizes[2];
+    g.a = a->aligned + a->offset + i * a->strides[0];
+    g.a_rs = a->strides[1];
+    g.a_cs = a->strides[2];
+    g.b.base = b->aligned + b->offset + i * b->strides[0];
+    g.b.rs = b->strides[1];
+    g.b.cs = b->strides[2];
+    g.c = c->aligned + c->offset + i * c->strides[0];
+    g.c_rs = c->strides[1];
+    g.c_cs = c->strides[2];
+    gemm_run(&g);
+  }
+}
+
+/*===------------------------------------------------------------------===*
+ * Convolutions
+ *===------------------------------------------------------------------===*/
+
+/* Direct convolution for outputs whose spatial dimensions are not one
+ * contiguous run (views the lowering rarely produces). */
+static void conv2d_reference(const kiln_memref4_f32 *in,
+                             const kiln_memref4_f32 *w, kiln_memref4_f32 *out,
+                             int64_t n, int64_t sy, int64_t sx, int64_t dy,
+                             int64_t dx) {
+  const float *ip = in->aligned + in->offset + n * in->strides[0];
+  const float *wp = w->aligned + w->offset;
+  float *op = out->aligned + out->offset + n * out->strides[0];
+  for (int64_t f = 0; f < out->sizes[1]; ++f)
+    for (int64_t y = 0; y < out->sizes[2]; ++y)
+      for (int64_t x = 0; x < out->sizes[3]; ++x) {
+        float sum = 0.0f;
+        for (int64_t c = 0; c < w->sizes[1]; ++c)
+          for (int64_t ky = 0; ky < w->sizes[2]; ++ky)
+            for (int64_t kx = 0; kx < w->sizes[3]; ++kx)
+              sum += ip[c * in->strides[1] + (y * sy + ky * dy) * in->strides[2] +
+                        (x * sx + kx * dx) * in->strides[3]] *
+                     wp[f * w->strides[0] + c * w->strides[1] +
+                        ky * w->strides[2] + kx * w->strides[3]];
+        op[f * out->strides[1] + y * out->strides[2] + x * out->strides[3]] +=
+            sum;
+      }
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_f32(
+    kiln_memref4_f32 *in, kiln_memref4_f32 *w, kiln_memref4_f32 *out,
+    int64_t sy, int64_t sx, int64_t dy, int64_t dx) {
+  int64_t channels = w->sizes[1], kh = w->sizes[2], kw = w->sizes[3];
+  int64_t out_h = out->sizes[2], out_w = out->sizes[3];
+  /* The weights as a [filters, channels*kh*kw] matrix needs them
+   * row-major within a filter; the output as [filters, out_h*out_w] needs
+   * its spatial dimensions to be one run. */
+  int weights_dense = w->strides[3] == 1 && w->strides[2] == kw &&
+                      w->strides[1] == kh * kw;
+  int output_dense = out->strides[3] == 1 && out->strides[2] == out_w;
+  for (int64_t n = 0; n < out->sizes[0]; ++n) {
+    if (!weights_dense || !output_dense) {
+      conv2d_reference(in, w, out, n, sy, sx, dy, dx);
+      continue;
+    }
+    gemm_problem g;
+    memset(&g, 0, sizeof(g));
+    g.m = out->sizes[1];
+    g.n = out_h * out_w;
+    g.k = channels * kh * kw;
+    g.a = w->aligned + w->offset;
+    g.a_rs = w->strides[0];
+    g.a_cs = 1;
+    g.b.base = in->aligned + in->offset + n * in->strides[0];
+    g.b.is_image = 1;
+    g.b.c_stride = in->strides[1];
+    g.b.y_stride = in->strides[2];
+    g.b.x_stride = in->strides[3];
+    g.b.kh = kh;
+    g.b.kw = kw;
+    g.b.out_w = out_w;
+    g.b.sy = sy;
+    g.b.sx = sx;
+    g.b.dy = dy;
+    g.b.dx = dx;
+    g.c = out->aligned + out->offset + n * out->strides[0];
+    g.c_rs = out->strides[1];
+    g.c_cs = 1;
+    gemm_run(&g);
+  }
+}
+
+typedef struct {
+  const kiln_memref4_f32 *in;
+  const kiln_memref3_f32 *w;
+  kiln_memref4_f32 *out;
+  int64_t sy, sx, dy, dx;
+} dwconv_problem;
+
+/* One (image, channel) plane of a depthwise convolution; unit-stride rows
+ * are left to the compiler's vectorizer. */
+__attribute__((target_clones("avx512f", "default"))) static void
+dwconv_plane(void *context, int64_t task) {
+  const dwconv_problem *d = (const dwconv_problem *)context;
+  const kiln_memref4_f32 *in = d->in;
+  const kiln_memref3_f32 *w = d->w;
+  kiln_memref4_f32 *out = d->out;
+  int64_t channels = out->sizes[1];
+  int64_t n = task / channels, c = task % channels;
+  int64_t kh = w->sizes[1], kw = w->sizes[2];
+  int64_t out_h = out->sizes[2], out_w = out->sizes[3];
+  int64_t iys = in->strides[2], ixs = in->strides[3];
+  const float *ip =
+      in->aligned + in->offset + n * in->strides[0] + c * in->strides[1];
+  const float *wp = w->aligned + w->offset + c * w->strides[0];
+  float *op = out->aligned + out->offset + n * out->strides[0] +
+              c * out->strides[1];
+  int64_t oys = out->strides[2], oxs = out->strides[3];
+  int64_t sx = d->sx;
+  for (int64_t y = 0; y < out_h; ++y) {
+    float *restrict orow = op + y * oys;
+    for (int64_t ky = 0; ky < kh; ++ky) {
+      const float *irow = ip + (y * d->sy + ky * d->dy) * iys;
+      for (int64_t kx = 0; kx < kw; ++kx) {
+        float weight = wp[ky * w->strides[1] + kx * w->strides[2]];
+        const float *restrict src = irow + kx * d->dx * ixs;
+        if (oxs == 1 && ixs == 1 && sx == 1) {
+          for (int64_t x = 0; x < out_w; ++x)
+            orow[x] += weight * src[x];
+        } else if (oxs == 1 && ixs == 1 && sx == 2) {
+          for (int64_t x = 0; x < out_w; ++x)
+            orow[x] += weight * src[2 * x];
+        } else {
+          for (int64_t x = 0; x < out_w; ++x)
+            orow[x * oxs] += weight * src[x * sx * ixs];
+        }
+      }
+    }
+  }
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(
+    kiln_memref4_f32 *in, kiln_memref3_f32 *w, kiln_memref4_f32 *out,
+    int64_t sy, int64_t sx, int64_t dy, int64_t dx) {
+  dwconv_problem d = {in, w, out, sy, sx, dy, dx};
+  kiln_parallel_for(out->sizes[0] * out->sizes[1], dwconv_plane, &d);
+}

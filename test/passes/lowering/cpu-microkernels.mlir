@@ -1,0 +1,76 @@
+// RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels="min-multiply-adds=1000" | FileCheck %s --check-prefix=SMALL
+
+// Tests that an f32 matmul on memrefs becomes a call of the gemm kernel with
+// every operand cast to a fully dynamic strided memref, and that the kernel
+// is declared once, private, with the C interface.
+// CHECK-LABEL: func.func private @kiln_mk_gemm_f32(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>) attributes {llvm.emit_c_interface}
+// CHECK-LABEL: func.func @matmul
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[A:.*]] = memref.cast %arg0 : memref<4x8xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK: %[[B:.*]] = memref.cast %arg1 : memref<8x16xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK: %[[C:.*]] = memref.cast %arg2 : memref<4x16xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK: call @kiln_mk_gemm_f32(%[[A]], %[[B]], %[[C]])
+// CHECK: call @kiln_mk_gemm_f32
+// SMALL-LABEL: func.func @matmul
+// SMALL: linalg.matmul
+// SMALL: call @kiln_mk_gemm_f32
+func.func @matmul(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: memref<4x16xf32>,
+                  %x: memref<64x64xf32>, %y: memref<64x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+  linalg.matmul ins(%x, %x : memref<64x64xf32>, memref<64x64xf32>) outs(%y : memref<64x64xf32>)
+  return
+}
+
+// -----
+
+// Tests that a transposed operand (nn.linear's weight) becomes a
+// memref.transpose view, so that the kernel reads it through its strides.
+// CHECK-LABEL: func.func @matmul_transpose_b
+// CHECK: %[[T:.*]] = memref.transpose %arg1 (d0, d1) -> (d1, d0) : memref<16x8xf32> to memref<8x16xf32, strided<[1, 8]>>
+// CHECK: %[[B:.*]] = memref.cast %[[T]]
+// CHECK: call @kiln_mk_gemm_f32(%{{.*}}, %[[B]], %{{.*}})
+#a = affine_map<(m, n, k) -> (m, k)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @matmul_transpose_b(%a: memref<4x8xf32>, %b: memref<16x8xf32>, %c: memref<4x16xf32>) {
+  linalg.matmul indexing_maps = [#a, #bt, #c] ins(%a, %b : memref<4x8xf32>, memref<16x8xf32>) outs(%c : memref<4x16xf32>)
+  return
+}
+
+// -----
+
+// Tests batch matmul, convolution (strides and dilations as i64 arguments,
+// in the order sy, sx, dy, dx) and depthwise convolution.
+// CHECK-LABEL: func.func @batch_and_conv
+// CHECK: call @kiln_mk_batch_gemm_f32({{.*}}) : (memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>
+// CHECK: %[[SY:.*]] = arith.constant 2 : i64
+// CHECK: %[[SX:.*]] = arith.constant 1 : i64
+// CHECK: %[[DY:.*]] = arith.constant 1 : i64
+// CHECK: %[[DX:.*]] = arith.constant 3 : i64
+// CHECK: call @kiln_mk_conv2d_nchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SY]], %[[SX]], %[[DY]], %[[DX]])
+// CHECK: call @kiln_mk_dwconv2d_nchw_f32({{.*}}) : (memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64) -> ()
+// CHECK-NOT: linalg.
+func.func @batch_and_conv(%a: memref<2x3x4xf32>, %b: memref<2x4x5xf32>, %c: memref<2x3x5xf32>,
+                          %x: memref<1x3x9x12xf32>, %w: memref<8x3x3x3xf32>, %y: memref<1x8x4x4xf32>,
+                          %dw: memref<3x3x3xf32>, %dy: memref<1x3x7x10xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<2x3x4xf32>, memref<2x4x5xf32>) outs(%c : memref<2x3x5xf32>)
+  linalg.conv_2d_nchw_fchw {strides = dense<[2, 1]> : vector<2xi64>, dilations = dense<[1, 3]> : vector<2xi64>}
+    ins(%x, %w : memref<1x3x9x12xf32>, memref<8x3x3x3xf32>) outs(%y : memref<1x8x4x4xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%x, %dw : memref<1x3x9x12xf32>, memref<3x3x3xf32>) outs(%dy : memref<1x3x7x10xf32>)
+  return
+}
+
+// -----
+
+// Tests that other element types and tensor semantics keep their linalg ops.
+// CHECK-LABEL: func.func @left_alone
+// CHECK: linalg.matmul ins(%arg0, %arg0 : memref<4x4xf64>
+// CHECK: linalg.matmul ins(%arg1, %arg1 : tensor<4x4xf32>
+// CHECK-NOT: call
+func.func @left_alone(%a: memref<4x4xf64>, %t: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  linalg.matmul ins(%a, %a : memref<4x4xf64>, memref<4x4xf64>) outs(%a : memref<4x4xf64>)
+  %r = linalg.matmul ins(%t, %t : tensor<4x4xf32>, tensor<4x4xf32>) outs(%t : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %r : tensor<4x4xf32>
+}

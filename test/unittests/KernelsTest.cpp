@@ -1,0 +1,254 @@
+//===- KernelsTest.cpp - the hand-written CPU kernels against references --===//
+//
+// Every kernel of include/kiln/cpu/kiln_kernels.h is compared with a direct
+// double-precision evaluation of its definition, on shapes that exercise the
+// edges of the blocking (sizes that are not multiples of the register tile
+// or the cache blocks), transposed and strided views, convolution strides
+// and dilations, and one to three threads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/cpu/kiln_kernels.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+namespace {
+
+/// Restores the default thread count when a test ends.
+struct ThreadScope {
+  explicit ThreadScope(int n) { kiln_set_num_threads(n); }
+  ~ThreadScope() { kiln_set_num_threads(0); }
+};
+
+std::vector<float> randomValues(size_t count, unsigned seed) {
+  std::mt19937 generator(seed);
+  std::uniform_real_distribution<float> distribution(-1.0f, 1.0f);
+  std::vector<float> values(count);
+  for (float &value : values)
+    value = distribution(generator);
+  return values;
+}
+
+kiln_memref2_f32 view2(std::vector<float> &data, int64_t rows, int64_t cols,
+                       int64_t rowStride, int64_t colStride,
+                       int64_t offset = 0) {
+  return {
+      data.data(), data.data(), offset, {rows, cols}, {rowStride, colStride}};
+}
+
+/// |got - want| within 1e-4 of the magnitude of the terms summed.
+void expectClose(double got, double want, double scale, const char *what) {
+  ASSERT_LE(std::fabs(got - want), 1e-4 * (1.0 + scale)) << what;
+}
+
+struct GemmCase {
+  int64_t m, n, k;
+  bool transposeA, transposeB;
+  int threads;
+};
+
+class GemmTest : public ::testing::TestWithParam<GemmCase> {};
+
+TEST_P(GemmTest, MatchesReference) {
+  GemmCase c = GetParam();
+  ThreadScope threads(c.threads);
+  // A and B live inside larger buffers (offset, padded leading dimension)
+  // so that strides and offsets are honoured, not assumed.
+  int64_t pad = 3;
+  int64_t aRows = c.transposeA ? c.k : c.m, aCols = c.transposeA ? c.m : c.k;
+  int64_t bRows = c.transposeB ? c.n : c.k, bCols = c.transposeB ? c.k : c.n;
+  std::vector<float> a = randomValues(5 + aRows * (aCols + pad), 1);
+  std::vector<float> b = randomValues(7 + bRows * (bCols + pad), 2);
+  std::vector<float> out = randomValues(c.m * (c.n + pad), 3);
+  std::vector<float> initial = out;
+  kiln_memref2_f32 av = c.transposeA ? view2(a, c.m, c.k, 1, aCols + pad, 5)
+                                     : view2(a, c.m, c.k, aCols + pad, 1, 5);
+  kiln_memref2_f32 bv = c.transposeB ? view2(b, c.k, c.n, 1, bCols + pad, 7)
+                                     : view2(b, c.k, c.n, bCols + pad, 1, 7);
+  kiln_memref2_f32 cv = view2(out, c.m, c.n, c.n + pad, 1);
+  _mlir_ciface_kiln_mk_gemm_f32(&av, &bv, &cv);
+  for (int64_t i = 0; i < c.m; ++i)
+    for (int64_t j = 0; j < c.n; ++j) {
+      double sum = initial[i * (c.n + pad) + j], scale = 0;
+      for (int64_t p = 0; p < c.k; ++p) {
+        double term =
+            double(
+                av.aligned[av.offset + i * av.strides[0] + p * av.strides[1]]) *
+            bv.aligned[bv.offset + p * bv.strides[0] + j * bv.strides[1]];
+        sum += term;
+        scale += std::fabs(term);
+      }
+      expectClose(out[i * (c.n + pad) + j], sum, scale, "gemm element");
+    }
+  // The padding between rows is never written.
+  for (int64_t i = 0; i < c.m; ++i)
+    for (int64_t j = c.n; j < c.n + pad; ++j)
+      ASSERT_EQ(out[i * (c.n + pad) + j], initial[i * (c.n + pad) + j]);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, GemmTest,
+    ::testing::Values(GemmCase{1, 1, 1, false, false, 1},
+                      GemmCase{8, 32, 16, false, false, 1},
+                      GemmCase{9, 33, 17, false, true, 2},
+                      GemmCase{7, 5, 300, true, false, 2},
+                      GemmCase{130, 70, 257, false, false, 2},
+                      GemmCase{64, 600, 40, true, true, 3},
+                      GemmCase{3, 1100, 9, false, true, 2},
+                      GemmCase{200, 3, 520, false, false, 1}));
+
+TEST(Kernels, BatchGemmMatchesReference) {
+  ThreadScope threads(2);
+  int64_t batch = 3, m = 11, n = 37, k = 29;
+  std::vector<float> a = randomValues(batch * m * k, 4);
+  std::vector<float> b = randomValues(batch * k * n, 5);
+  std::vector<float> out(batch * m * n, 0.5f);
+  kiln_memref3_f32 av = {a.data(), a.data(), 0, {batch, m, k}, {m * k, k, 1}};
+  kiln_memref3_f32 bv = {b.data(), b.data(), 0, {batch, k, n}, {k * n, n, 1}};
+  kiln_memref3_f32 cv = {
+      out.data(), out.data(), 0, {batch, m, n}, {m * n, n, 1}};
+  _mlir_ciface_kiln_mk_batch_gemm_f32(&av, &bv, &cv);
+  for (int64_t t = 0; t < batch; ++t)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double sum = 0.5, scale = 0;
+        for (int64_t p = 0; p < k; ++p) {
+          double term =
+              double(a[t * m * k + i * k + p]) * b[t * k * n + p * n + j];
+          sum += term;
+          scale += std::fabs(term);
+        }
+        expectClose(out[t * m * n + i * n + j], sum, scale, "batch element");
+      }
+}
+
+struct ConvCase {
+  int64_t batch, channels, filters, height, width, kh, kw, sy, sx, dy, dx;
+  int threads;
+};
+
+/// Output size of a convolution over an already padded input.
+int64_t outSize(int64_t in, int64_t kernel, int64_t stride, int64_t dilation) {
+  return (in - dilation * (kernel - 1) - 1) / stride + 1;
+}
+
+class ConvTest : public ::testing::TestWithParam<ConvCase> {};
+
+TEST_P(ConvTest, MatchesReference) {
+  ConvCase c = GetParam();
+  ThreadScope threads(c.threads);
+  int64_t oh = outSize(c.height, c.kh, c.sy, c.dy);
+  int64_t ow = outSize(c.width, c.kw, c.sx, c.dx);
+  std::vector<float> in =
+      randomValues(c.batch * c.channels * c.height * c.width, 6);
+  std::vector<float> w = randomValues(c.filters * c.channels * c.kh * c.kw, 7);
+  std::vector<float> out = randomValues(c.batch * c.filters * oh * ow, 8);
+  std::vector<float> initial = out;
+  int64_t hw = c.height * c.width;
+  kiln_memref4_f32 iv = {in.data(),
+                         in.data(),
+                         0,
+                         {c.batch, c.channels, c.height, c.width},
+                         {c.channels * hw, hw, c.width, 1}};
+  int64_t kk = c.kh * c.kw;
+  kiln_memref4_f32 wv = {w.data(),
+                         w.data(),
+                         0,
+                         {c.filters, c.channels, c.kh, c.kw},
+                         {c.channels * kk, kk, c.kw, 1}};
+  kiln_memref4_f32 ov = {out.data(),
+                         out.data(),
+                         0,
+                         {c.batch, c.filters, oh, ow},
+                         {c.filters * oh * ow, oh * ow, ow, 1}};
+  _mlir_ciface_kiln_mk_conv2d_nchw_f32(&iv, &wv, &ov, c.sy, c.sx, c.dy, c.dx);
+  for (int64_t n = 0; n < c.batch; ++n)
+    for (int64_t f = 0; f < c.filters; ++f)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t x = 0; x < ow; ++x) {
+          int64_t index = ((n * c.filters + f) * oh + y) * ow + x;
+          double sum = initial[index], scale = 0;
+          for (int64_t ch = 0; ch < c.channels; ++ch)
+            for (int64_t ky = 0; ky < c.kh; ++ky)
+              for (int64_t kx = 0; kx < c.kw; ++kx) {
+                double term =
+                    double(in[(n * c.channels + ch) * hw +
+                              (y * c.sy + ky * c.dy) * c.width + x * c.sx +
+                              kx * c.dx]) *
+                    w[((f * c.channels + ch) * c.kh + ky) * c.kw + kx];
+                sum += term;
+                scale += std::fabs(term);
+              }
+          expectClose(out[index], sum, scale, "conv element");
+        }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, ConvTest,
+    ::testing::Values(ConvCase{1, 3, 8, 9, 9, 3, 3, 1, 1, 1, 1, 1},
+                      ConvCase{2, 5, 19, 12, 13, 3, 3, 2, 2, 1, 1, 2},
+                      ConvCase{1, 16, 33, 10, 10, 1, 1, 1, 1, 1, 1, 2},
+                      ConvCase{1, 4, 7, 15, 11, 3, 2, 1, 2, 2, 1, 3},
+                      ConvCase{1, 70, 9, 6, 40, 5, 5, 1, 1, 1, 1, 2},
+                      ConvCase{1, 2, 130, 8, 8, 7, 7, 1, 1, 1, 1, 1}));
+
+TEST(Kernels, DepthwiseConvMatchesReference) {
+  for (auto [stride, dilation, threads] :
+       {std::tuple{1, 1, 1}, {2, 1, 2}, {1, 2, 2}, {3, 1, 3}}) {
+    ThreadScope scope(threads);
+    int64_t batch = 2, channels = 5, height = 17, width = 19, k = 3;
+    int64_t oh = outSize(height, k, stride, dilation);
+    int64_t ow = outSize(width, k, stride, dilation);
+    std::vector<float> in = randomValues(batch * channels * height * width, 9);
+    std::vector<float> w = randomValues(channels * k * k, 10);
+    std::vector<float> out = randomValues(batch * channels * oh * ow, 11);
+    std::vector<float> initial = out;
+    int64_t hw = height * width;
+    kiln_memref4_f32 iv = {in.data(),
+                           in.data(),
+                           0,
+                           {batch, channels, height, width},
+                           {channels * hw, hw, width, 1}};
+    kiln_memref3_f32 wv = {
+        w.data(), w.data(), 0, {channels, k, k}, {k * k, k, 1}};
+    kiln_memref4_f32 ov = {out.data(),
+                           out.data(),
+                           0,
+                           {batch, channels, oh, ow},
+                           {channels * oh * ow, oh * ow, ow, 1}};
+    _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(&iv, &wv, &ov, stride, stride,
+                                           dilation, dilation);
+    for (int64_t n = 0; n < batch; ++n)
+      for (int64_t ch = 0; ch < channels; ++ch)
+        for (int64_t y = 0; y < oh; ++y)
+          for (int64_t x = 0; x < ow; ++x) {
+            int64_t index = ((n * channels + ch) * oh + y) * ow + x;
+            double sum = initial[index], scale = 0;
+            for (int64_t ky = 0; ky < k; ++ky)
+              for (int64_t kx = 0; kx < k; ++kx) {
+                double term = double(in[(n * channels + ch) * hw +
+                                        (y * stride + ky * dilation) * width +
+                                        x * stride + kx * dilation]) *
+                              w[(ch * k + ky) * k + kx];
+                sum += term;
+                scale += std::fabs(term);
+              }
+            expectClose(out[index], sum, scale, "depthwise element");
+          }
+  }
+}
+
+TEST(Kernels, ThreadCountSetting) {
+  int initial = kiln_get_num_threads();
+  EXPECT_GE(initial, 1);
+  kiln_set_num_threads(3);
+  EXPECT_EQ(kiln_get_num_threads(), 3);
+  EXPECT_EQ(kiln_set_num_threads(0), 3);
+  EXPECT_EQ(kiln_get_num_threads(), initial);
+}
+
+} // namespace
