@@ -26,9 +26,14 @@
 
 using namespace kiln;
 
-/// Kiln's memrefCopy (kiln_runtime_support.c), which lowered code may call.
-extern "C" void memrefCopy(int64_t elementSize, void *source,
-                           void *destination);
+/// Kiln's memrefCopy and allocation functions (kiln_runtime_support.c),
+/// which lowered code calls.
+extern "C" {
+void memrefCopy(int64_t elementSize, void *source, void *destination);
+void *_mlir_memref_to_llvm_alloc(size_t size);
+void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
+void _mlir_memref_to_llvm_free(void *pointer);
+}
 
 namespace {
 
@@ -132,8 +137,16 @@ CpuExecutable::compile(mlir::ModuleOp module, llvm::StringRef entry,
                                  llvm::JITSymbolFlags::Exported};
     };
     add("memrefCopy", &memrefCopy);
+    add("_mlir_memref_to_llvm_alloc", &_mlir_memref_to_llvm_alloc);
+    add("_mlir_memref_to_llvm_aligned_alloc",
+        &_mlir_memref_to_llvm_aligned_alloc);
+    add("_mlir_memref_to_llvm_free", &_mlir_memref_to_llvm_free);
     // The hand-written kernels (kiln_kernels.c) kiln-cpu-microkernels calls.
     add("_mlir_ciface_kiln_mk_gemm_f32", &_mlir_ciface_kiln_mk_gemm_f32);
+    add("_mlir_ciface_kiln_mk_gemm_pa_f32", &_mlir_ciface_kiln_mk_gemm_pa_f32);
+    add("_mlir_ciface_kiln_mk_gemm_pb_f32", &_mlir_ciface_kiln_mk_gemm_pb_f32);
+    add("_mlir_ciface_kiln_mk_conv2d_nchw_pa_f32",
+        &_mlir_ciface_kiln_mk_conv2d_nchw_pa_f32);
     add("_mlir_ciface_kiln_mk_batch_gemm_f32",
         &_mlir_ciface_kiln_mk_batch_gemm_f32);
     add("_mlir_ciface_kiln_mk_conv2d_nchw_f32",

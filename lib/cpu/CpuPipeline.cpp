@@ -46,7 +46,8 @@ static constexpr llvm::StringLiteral kLoopStages =
     "expand-strided-metadata,"
     "lower-affine,"
     "convert-scf-to-cf,"
-    "finalize-memref-to-llvm,"
+    // Allocations go to kiln_runtime_support.c, which reuses large blocks.
+    "finalize-memref-to-llvm{use-generic-functions},"
     "convert-math-to-llvm,"
     "convert-math-to-libm,"
     "convert-arith-to-llvm,"

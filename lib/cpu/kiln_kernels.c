@@ -208,7 +208,9 @@ typedef struct {
   b_source b;
   float *c;
   int64_t c_rs, c_cs;
-  int64_t mc, nc, m_blocks, n_blocks;
+  /* A or B already packed whole (kiln_mk_pack_a_f32 / _b_f32), or null. */
+  const float *packed_a, *packed_b;
+  int64_t m_chunk, m_tasks, nc, n_blocks;
 } gemm_problem;
 
 /* Per-thread packing buffers, grown on demand, 64-byte aligned. */
@@ -348,7 +350,7 @@ micro_kernel_avx512(int64_t kc, const float *restrict a,
   for (int i = 0; i < MR; ++i)
     acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   for (int64_t p = 0; p < kc; ++p) {
-    __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+    __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       __m512 ai = _mm512_set1_ps(a[i]);
@@ -396,60 +398,88 @@ static micro_kernel_fn select_micro_kernel(void) {
   return micro_kernel_generic;
 }
 
-/* One task: the C block (m block, n block), all of the reduction. */
+/* One task: rows [i0, i1) of C by column block `n block`, all of the
+ * reduction. B's block is packed once per reduction step and shared by all
+ * the task's rows; A comes pre-packed (g->packed_a) or is packed by MC rows.
+ */
 static void gemm_task(void *context, int64_t task) {
   const gemm_problem *g = (const gemm_problem *)context;
   micro_kernel_fn kernel = g->kernel;
-  int64_t i0 = (task / g->n_blocks) * g->mc, j0 = (task % g->n_blocks) * g->nc;
-  int64_t mc = g->m - i0 < g->mc ? g->m - i0 : g->mc;
+  int64_t i0 = (task / g->n_blocks) * g->m_chunk;
+  int64_t i1 = i0 + g->m_chunk < g->m ? i0 + g->m_chunk : g->m;
+  int64_t j0 = (task % g->n_blocks) * g->nc;
   int64_t nc = g->n - j0 < g->nc ? g->n - j0 : g->nc;
-  if (mc <= 0 || nc <= 0)
+  if (i1 <= i0 || nc <= 0)
     return;
-  int64_t mc_padded = (mc + MR - 1) / MR * MR;
+  int64_t m_padded = (g->m + MR - 1) / MR * MR;
+  int64_t n_padded = (g->n + NR - 1) / NR * NR;
   int64_t nc_padded = (nc + NR - 1) / NR * NR;
-  float *pa = grow(&pack_a_buffer, &pack_a_size, (size_t)(mc_padded * KC));
-  float *pb = grow(&pack_b_buffer, &pack_b_size, (size_t)(nc_padded * KC));
-  if (!pa || !pb)
+  float *pa = g->packed_a
+                  ? NULL
+                  : grow(&pack_a_buffer, &pack_a_size, (size_t)(MC * KC));
+  float *pb = g->packed_b ? NULL
+                          : grow(&pack_b_buffer, &pack_b_size,
+                                 (size_t)(nc_padded * KC));
+  if ((!g->packed_a && !pa) || (!g->packed_b && !pb))
     abort(); /* out of memory: nothing sensible to return into */
   for (int64_t p0 = 0; p0 < g->k; p0 += KC) {
     int64_t kc = g->k - p0 < KC ? g->k - p0 : KC;
-    pack_a(g, i0, mc, p0, kc, pa);
-    pack_b(g, p0, kc, j0, nc, pb);
-    for (int64_t jp = 0; jp < nc; jp += NR) {
-      int64_t cols = nc - jp < NR ? nc - jp : NR;
-      const float *bp = pb + (jp / NR) * kc * NR;
-      for (int64_t ip = 0; ip < mc; ip += MR) {
-        int64_t rows = mc - ip < MR ? mc - ip : MR;
-        float *c = g->c + (i0 + ip) * g->c_rs + (j0 + jp) * g->c_cs;
-        kernel(kc, pa + (ip / MR) * kc * MR, bp, c, g->c_rs, g->c_cs, rows,
-               cols);
+    const float *b_block;
+    if (g->packed_b) {
+      b_block = g->packed_b + p0 * n_padded + j0 * kc;
+    } else {
+      pack_b(g, p0, kc, j0, nc, pb);
+      b_block = pb;
+    }
+    for (int64_t ib = i0; ib < i1; ib += MC) {
+      int64_t mc = i1 - ib < MC ? i1 - ib : MC;
+      const float *a_block;
+      if (g->packed_a) {
+        a_block = g->packed_a + p0 * m_padded + ib * kc;
+      } else {
+        pack_a(g, ib, mc, p0, kc, pa);
+        a_block = pa;
+      }
+      for (int64_t jp = 0; jp < nc; jp += NR) {
+        int64_t cols = nc - jp < NR ? nc - jp : NR;
+        const float *bp = b_block + (jp / NR) * kc * NR;
+        for (int64_t ip = 0; ip < mc; ip += MR) {
+          int64_t rows = mc - ip < MR ? mc - ip : MR;
+          float *c = g->c + (ib + ip) * g->c_rs + (j0 + jp) * g->c_cs;
+          kernel(kc, a_block + (ip / MR) * kc * MR, bp, c, g->c_rs, g->c_cs,
+                 rows, cols);
+        }
       }
     }
   }
 }
 
-/* Splits C into blocks, enough for every thread, and runs them. */
+static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/* Splits C into tasks, enough for every thread: column blocks of at most
+ * NC_MAX when there are enough of them, else row chunks as well. */
 static void gemm_run(gemm_problem *g) {
   if (g->m <= 0 || g->n <= 0 || g->k <= 0)
     return;
-  int threads = kiln_get_num_threads();
+  int64_t threads = kiln_get_num_threads();
   g->kernel = select_micro_kernel();
-  g->mc = g->m < MC ? g->m : MC;
-  g->m_blocks = (g->m + g->mc - 1) / g->mc;
-  /* Column blocks: at most NC_MAX wide, and together with the row blocks
-   * at least one per thread, in a multiple of the thread count. */
-  int64_t n_blocks = (g->n + NC_MAX - 1) / NC_MAX;
-  if (g->m_blocks * n_blocks < threads) {
-    int64_t want = (threads + g->m_blocks - 1) / g->m_blocks;
-    n_blocks = want > n_blocks ? want : n_blocks;
-  } else if (n_blocks > 1 && threads > 1) {
-    n_blocks = (n_blocks + threads - 1) / threads * threads;
+  int64_t n_blocks = ceil_div(g->n, NC_MAX), m_tasks = 1;
+  if (n_blocks >= threads) {
+    n_blocks = ceil_div(n_blocks, threads) * threads;
+  } else {
+    m_tasks = ceil_div(threads, n_blocks);
+    if (m_tasks > ceil_div(g->m, MR))
+      m_tasks = ceil_div(g->m, MR);
+    if (m_tasks * n_blocks < threads)
+      n_blocks = ceil_div(threads, m_tasks);
   }
-  int64_t nc = (g->n + n_blocks - 1) / n_blocks;
-  nc = (nc + NR - 1) / NR * NR;
-  g->nc = nc;
-  g->n_blocks = (g->n + nc - 1) / nc;
-  kiln_parallel_for(g->m_blocks * g->n_blocks, gemm_task, g);
+  if (n_blocks > ceil_div(g->n, NR))
+    n_blocks = ceil_div(g->n, NR);
+  g->nc = ceil_div(ceil_div(g->n, n_blocks), NR) * NR;
+  g->n_blocks = ceil_div(g->n, g->nc);
+  g->m_chunk = ceil_div(ceil_div(g->m, m_tasks), MR) * MR;
+  g->m_tasks = ceil_div(g->m, g->m_chunk);
+  kiln_parallel_for(g->m_tasks * g->n_blocks, gemm_task, g);
 }
 
 KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_f32(kiln_memref2_f32 *a,
@@ -494,6 +524,80 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_batch_gemm_f32(kiln_memref3_f32 *a,
   }
 }
 
+KILN_EXPORT int64_t kiln_mk_packed_a_size(int64_t m, int64_t k) {
+  return (m + MR - 1) / MR * MR * k;
+}
+
+KILN_EXPORT int64_t kiln_mk_packed_b_size(int64_t k, int64_t n) {
+  return (n + NR - 1) / NR * NR * k;
+}
+
+KILN_EXPORT void kiln_mk_pack_a_f32(const float *a, int64_t m, int64_t k,
+                                    int64_t row_stride, int64_t col_stride,
+                                    float *out) {
+  gemm_problem g;
+  memset(&g, 0, sizeof(g));
+  g.m = m;
+  g.k = k;
+  g.a = a;
+  g.a_rs = row_stride;
+  g.a_cs = col_stride;
+  int64_t m_padded = (m + MR - 1) / MR * MR;
+  for (int64_t p0 = 0; p0 < k; p0 += KC)
+    pack_a(&g, 0, m, p0, k - p0 < KC ? k - p0 : KC, out + p0 * m_padded);
+}
+
+KILN_EXPORT void kiln_mk_pack_b_f32(const float *b, int64_t k, int64_t n,
+                                    int64_t row_stride, int64_t col_stride,
+                                    float *out) {
+  gemm_problem g;
+  memset(&g, 0, sizeof(g));
+  g.k = k;
+  g.n = n;
+  g.b.base = b;
+  g.b.rs = row_stride;
+  g.b.cs = col_stride;
+  int64_t n_padded = (n + NR - 1) / NR * NR;
+  for (int64_t p0 = 0; p0 < k; p0 += KC)
+    pack_b(&g, p0, k - p0 < KC ? k - p0 : KC, 0, n, out + p0 * n_padded);
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pa_f32(kiln_memref1_f32 *packed_a,
+                                                  kiln_memref2_f32 *b,
+                                                  kiln_memref2_f32 *c) {
+  gemm_problem g;
+  memset(&g, 0, sizeof(g));
+  g.m = c->sizes[0];
+  g.n = c->sizes[1];
+  g.k = b->sizes[0];
+  g.packed_a = packed_a->aligned + packed_a->offset;
+  g.b.base = b->aligned + b->offset;
+  g.b.rs = b->strides[0];
+  g.b.cs = b->strides[1];
+  g.c = c->aligned + c->offset;
+  g.c_rs = c->strides[0];
+  g.c_cs = c->strides[1];
+  gemm_run(&g);
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pb_f32(kiln_memref2_f32 *a,
+                                                  kiln_memref1_f32 *packed_b,
+                                                  kiln_memref2_f32 *c) {
+  gemm_problem g;
+  memset(&g, 0, sizeof(g));
+  g.m = c->sizes[0];
+  g.n = c->sizes[1];
+  g.k = a->sizes[1];
+  g.a = a->aligned + a->offset;
+  g.a_rs = a->strides[0];
+  g.a_cs = a->strides[1];
+  g.packed_b = packed_b->aligned + packed_b->offset;
+  g.c = c->aligned + c->offset;
+  g.c_rs = c->strides[0];
+  g.c_cs = c->strides[1];
+  gemm_run(&g);
+}
+
 /*===------------------------------------------------------------------===*
  * Convolutions
  *===------------------------------------------------------------------===*/
@@ -523,47 +627,92 @@ static void conv2d_reference(const kiln_memref4_f32 *in,
       }
 }
 
-KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_f32(
-    kiln_memref4_f32 *in, kiln_memref4_f32 *w, kiln_memref4_f32 *out,
-    int64_t sy, int64_t sx, int64_t dy, int64_t dx) {
-  int64_t channels = w->sizes[1], kh = w->sizes[2], kw = w->sizes[3];
-  int64_t out_h = out->sizes[2], out_w = out->sizes[3];
-  /* The weights as a [filters, channels*kh*kw] matrix needs them
-   * row-major within a filter; the output as [filters, out_h*out_w] needs
-   * its spatial dimensions to be one run. */
-  int weights_dense = w->strides[3] == 1 && w->strides[2] == kw &&
-                      w->strides[1] == kh * kw;
-  int output_dense = out->strides[3] == 1 && out->strides[2] == out_w;
-  for (int64_t n = 0; n < out->sizes[0]; ++n) {
-    if (!weights_dense || !output_dense) {
-      conv2d_reference(in, w, out, n, sy, sx, dy, dx);
-      continue;
-    }
-    gemm_problem g;
-    memset(&g, 0, sizeof(g));
-    g.m = out->sizes[1];
-    g.n = out_h * out_w;
-    g.k = channels * kh * kw;
+/* The convolution of image n as a GEMM: A = weights [filters x
+ * channels*kh*kw] (pre-packed or a dense 4-D memref), B = the image read in
+ * place, C = the output [filters x out_h*out_w]. */
+static void conv2d_as_gemm(const kiln_memref4_f32 *in,
+                           const kiln_memref4_f32 *w, const float *packed_w,
+                           kiln_memref4_f32 *out, int64_t n, int64_t kh,
+                           int64_t kw, int64_t sy, int64_t sx, int64_t dy,
+                           int64_t dx) {
+  gemm_problem g;
+  memset(&g, 0, sizeof(g));
+  g.m = out->sizes[1];
+  g.n = out->sizes[2] * out->sizes[3];
+  g.k = in->sizes[1] * kh * kw;
+  if (packed_w) {
+    g.packed_a = packed_w;
+  } else {
     g.a = w->aligned + w->offset;
     g.a_rs = w->strides[0];
     g.a_cs = 1;
-    g.b.base = in->aligned + in->offset + n * in->strides[0];
-    g.b.is_image = 1;
-    g.b.c_stride = in->strides[1];
-    g.b.y_stride = in->strides[2];
-    g.b.x_stride = in->strides[3];
-    g.b.kh = kh;
-    g.b.kw = kw;
-    g.b.out_w = out_w;
-    g.b.sy = sy;
-    g.b.sx = sx;
-    g.b.dy = dy;
-    g.b.dx = dx;
-    g.c = out->aligned + out->offset + n * out->strides[0];
-    g.c_rs = out->strides[1];
-    g.c_cs = 1;
-    gemm_run(&g);
   }
+  g.b.base = in->aligned + in->offset + n * in->strides[0];
+  g.b.is_image = 1;
+  g.b.c_stride = in->strides[1];
+  g.b.y_stride = in->strides[2];
+  g.b.x_stride = in->strides[3];
+  g.b.kh = kh;
+  g.b.kw = kw;
+  g.b.out_w = out->sizes[3];
+  g.b.sy = sy;
+  g.b.sx = sx;
+  g.b.dy = dy;
+  g.b.dx = dx;
+  g.c = out->aligned + out->offset + n * out->strides[0];
+  g.c_rs = out->strides[1];
+  g.c_cs = 1;
+  gemm_run(&g);
+}
+
+/* True when the output's spatial dimensions form one run per filter. */
+static int output_is_dense(const kiln_memref4_f32 *out) {
+  return out->strides[3] == 1 && out->strides[2] == out->sizes[3];
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_f32(
+    kiln_memref4_f32 *in, kiln_memref4_f32 *w, kiln_memref4_f32 *out,
+    int64_t sy, int64_t sx, int64_t dy, int64_t dx) {
+  int64_t kh = w->sizes[2], kw = w->sizes[3];
+  /* The weights as a [filters, channels*kh*kw] matrix need them row-major
+   * within a filter. */
+  int weights_dense = w->strides[3] == 1 && w->strides[2] == kw &&
+                      w->strides[1] == kh * kw;
+  for (int64_t n = 0; n < out->sizes[0]; ++n) {
+    if (weights_dense && output_is_dense(out))
+      conv2d_as_gemm(in, w, NULL, out, n, kh, kw, sy, sx, dy, dx);
+    else
+      conv2d_reference(in, w, out, n, sy, sx, dy, dx);
+  }
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(
+    kiln_memref4_f32 *in, kiln_memref1_f32 *packed_w, kiln_memref4_f32 *out,
+    int64_t kh, int64_t kw, int64_t sy, int64_t sx, int64_t dy, int64_t dx) {
+  const float *packed = packed_w->aligned + packed_w->offset;
+  if (!output_is_dense(out)) {
+    /* Unpack into a dense weight tensor for the direct loops. */
+    int64_t filters = out->sizes[1], channels = in->sizes[1];
+    int64_t k = channels * kh * kw, m_padded = (filters + MR - 1) / MR * MR;
+    float *dense = (float *)malloc((size_t)(filters * k) * sizeof(float));
+    if (!dense)
+      abort();
+    for (int64_t p0 = 0; p0 < k; p0 += KC) {
+      int64_t kc = k - p0 < KC ? k - p0 : KC;
+      for (int64_t f = 0; f < filters; ++f)
+        for (int64_t p = 0; p < kc; ++p)
+          dense[f * k + p0 + p] =
+              packed[p0 * m_padded + (f / MR) * MR * kc + p * MR + f % MR];
+    }
+    kiln_memref4_f32 w = {dense, dense, 0, {filters, channels, kh, kw},
+                          {k, kh * kw, kw, 1}};
+    for (int64_t n = 0; n < out->sizes[0]; ++n)
+      conv2d_reference(in, &w, out, n, sy, sx, dy, dx);
+    free(dense);
+    return;
+  }
+  for (int64_t n = 0; n < out->sizes[0]; ++n)
+    conv2d_as_gemm(in, NULL, packed, out, n, kh, kw, sy, sx, dy, dx);
 }
 
 typedef struct {
@@ -593,6 +742,37 @@ dwconv_plane(void *context, int64_t task) {
               c * out->strides[1];
   int64_t oys = out->strides[2], oxs = out->strides[3];
   int64_t sx = d->sx;
+  if (kh == 3 && kw == 3 && d->dx == 1 && oxs == 1 && ixs == 1 &&
+      (sx == 1 || sx == 2)) {
+    /* The common 3x3 case: all nine taps of an output in registers, one
+     * pass over the output row. */
+    float w0[3], w1[3], w2[3];
+    for (int kx = 0; kx < 3; ++kx) {
+      w0[kx] = wp[0 * w->strides[1] + kx * w->strides[2]];
+      w1[kx] = wp[1 * w->strides[1] + kx * w->strides[2]];
+      w2[kx] = wp[2 * w->strides[1] + kx * w->strides[2]];
+    }
+    for (int64_t y = 0; y < out_h; ++y) {
+      float *restrict orow = op + y * oys;
+      const float *restrict r0 = ip + y * d->sy * iys;
+      const float *restrict r1 = r0 + d->dy * iys;
+      const float *restrict r2 = r1 + d->dy * iys;
+      if (sx == 1) {
+        for (int64_t x = 0; x < out_w; ++x)
+          orow[x] += w0[0] * r0[x] + w0[1] * r0[x + 1] + w0[2] * r0[x + 2] +
+                     w1[0] * r1[x] + w1[1] * r1[x + 1] + w1[2] * r1[x + 2] +
+                     w2[0] * r2[x] + w2[1] * r2[x + 1] + w2[2] * r2[x + 2];
+      } else {
+        for (int64_t x = 0; x < out_w; ++x)
+          orow[x] += w0[0] * r0[2 * x] + w0[1] * r0[2 * x + 1] +
+                     w0[2] * r0[2 * x + 2] + w1[0] * r1[2 * x] +
+                     w1[1] * r1[2 * x + 1] + w1[2] * r1[2 * x + 2] +
+                     w2[0] * r2[2 * x] + w2[1] * r2[2 * x + 1] +
+                     w2[2] * r2[2 * x + 2];
+      }
+    }
+    return;
+  }
   for (int64_t y = 0; y < out_h; ++y) {
     float *restrict orow = op + y * oys;
     for (int64_t ky = 0; ky < kh; ++ky) {

@@ -6,14 +6,19 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kiln/cpu/kiln_kernels.h"
 #include "kiln/passes/lowering/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace kiln {
@@ -51,6 +56,77 @@ std::optional<int64_t> getStaticMultiplyAdds(linalg::LinalgOp op) {
   return product;
 }
 
+/// The constant global `value` is a contiguous view of (through casts and
+/// reshapes, which keep the row-major order of the elements), or null.
+memref::GlobalOp getConstantSource(Value value, ModuleOp module) {
+  auto type = dyn_cast<MemRefType>(value.getType());
+  if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
+    return nullptr;
+  Value source = value;
+  while (true) {
+    if (auto expand = source.getDefiningOp<memref::ExpandShapeOp>())
+      source = expand.getSrc();
+    else if (auto collapse = source.getDefiningOp<memref::CollapseShapeOp>())
+      source = collapse.getSrc();
+    else if (auto cast = source.getDefiningOp<memref::CastOp>())
+      source = cast.getSource();
+    else
+      break;
+  }
+  auto get = source.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return nullptr;
+  auto global = module.lookupSymbol<memref::GlobalOp>(get.getNameAttr());
+  if (!global || !global.getConstant() || !global.getInitialValue() ||
+      !global.getType().getLayout().isIdentity() ||
+      global.getType().getNumElements() != type.getNumElements())
+    return nullptr;
+  return global;
+}
+
+/// The f32 values of a constant global's initializer in row-major order, or
+/// nullopt for initializers this pass cannot read.
+std::optional<std::vector<float>> readValues(memref::GlobalOp global) {
+  Attribute initial = *global.getInitialValue();
+  int64_t count = global.getType().getNumElements();
+  if (auto dense = dyn_cast<DenseElementsAttr>(initial)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    if (dense.isSplat())
+      return std::vector<float>(count, dense.getSplatValue<float>());
+    auto values = dense.getValues<float>();
+    return std::vector<float>(values.begin(), values.end());
+  }
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(initial)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data || int64_t(data->size()) != count)
+      return std::nullopt;
+    return std::vector<float>(data->begin(), data->end());
+  }
+  return std::nullopt;
+}
+
+/// Erases views of globals nobody reads any more, then the globals in
+/// `candidates` that nothing refers to.
+void eraseUnusedSources(ModuleOp module, const llvm::StringSet<> &candidates) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    module.walk([&](Operation *op) {
+      if (op->use_empty() && isa<memref::ExpandShapeOp, memref::CollapseShapeOp,
+                                 memref::CastOp, memref::GetGlobalOp>(op)) {
+        op->erase();
+        changed = true;
+      }
+    });
+  }
+  for (auto global :
+       llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
+    if (candidates.contains(global.getSymName()) &&
+        SymbolTable::symbolKnownUseEmpty(global, module))
+      global->erase();
+}
+
 struct CpuMicrokernelsPass
     : kiln::impl::CpuMicrokernelsPassBase<CpuMicrokernelsPass> {
   using CpuMicrokernelsPassBase::CpuMicrokernelsPassBase;
@@ -83,6 +159,9 @@ struct CpuMicrokernelsPass
                 return rewriteBatchMatmul(builder, matmul);
               })
               .Case([&](linalg::Conv2DNchwFchwOp conv) {
+                if (prepackWeights &&
+                    succeeded(rewritePackedConv(builder, conv)))
+                  return success();
                 return rewriteConv(builder, conv, "kiln_mk_conv2d_nchw_f32",
                                    conv.getStrides(), conv.getDilations());
               })
@@ -94,9 +173,79 @@ struct CpuMicrokernelsPass
       if (succeeded(result))
         op->erase();
     }
+    // Weights now read in packed form: drop their original globals when
+    // nothing else reads them.
+    eraseUnusedSources(getOperation(), packedSources);
   }
 
 private:
+  enum class Operand { A, B };
+
+  /// Globals whose packed copies replaced them, to erase when unused.
+  llvm::StringSet<> packedSources;
+  /// Packed globals already made, by (source global, operand, transposed).
+  llvm::StringMap<memref::GlobalOp> packedGlobals;
+
+  /// When `value` is a view of a constant f32 global holding the matrix
+  /// operand `which` of a product (stored transposed when `transposed`),
+  /// returns a 1-D memref of its packed form (kiln_mk_pack_a_f32 /
+  /// _b_f32) from a new global; else null. `value` is 2-D [rows, cols] as
+  /// stored; convolution weights [F, C, KH, KW] are packed as A [F, C*KH*KW].
+  Value packConstant(OpBuilder &builder, Location loc, Value value,
+                     Operand which, bool transposed) {
+    ModuleOp module = getOperation();
+    memref::GlobalOp global = getConstantSource(value, module);
+    if (!global)
+      return nullptr;
+    ArrayRef<int64_t> shape = cast<MemRefType>(value.getType()).getShape();
+    int64_t rows = shape[0];
+    int64_t cols = 1;
+    for (int64_t size : shape.drop_front())
+      cols *= size;
+    // The logical operand: A is m x k, B is k x n; stored [rows, cols] or,
+    // transposed, [cols, rows] of it.
+    int64_t outer = transposed ? cols : rows, inner = transposed ? rows : cols;
+    int64_t rowStride = transposed ? 1 : cols,
+            colStride = transposed ? cols : 1;
+    std::string key =
+        (global.getSymName() + (which == Operand::A ? "_a" : "_b") +
+         (transposed ? "t" : ""))
+            .str();
+    memref::GlobalOp packedGlobal = packedGlobals.lookup(key);
+    if (!packedGlobal) {
+      std::optional<std::vector<float>> values = readValues(global);
+      if (!values)
+        return nullptr;
+      int64_t size = which == Operand::A ? kiln_mk_packed_a_size(outer, inner)
+                                         : kiln_mk_packed_b_size(outer, inner);
+      AsmResourceBlob blob = HeapAsmResourceBlob::allocate(
+          size_t(size) * sizeof(float), /*align=*/64);
+      float *out = reinterpret_cast<float *>(blob.getMutableData().data());
+      if (which == Operand::A)
+        kiln_mk_pack_a_f32(values->data(), outer, inner, rowStride, colStride,
+                           out);
+      else
+        kiln_mk_pack_b_f32(values->data(), outer, inner, rowStride, colStride,
+                           out);
+      auto tensorType =
+          RankedTensorType::get({size}, Float32Type::get(&getContext()));
+      auto initial = DenseResourceElementsAttr::get(
+          tensorType, (key + "_packed").c_str(), std::move(blob));
+      OpBuilder moduleBuilder(global);
+      packedGlobal = memref::GlobalOp::create(
+          moduleBuilder, global.getLoc(), key + "_packed",
+          moduleBuilder.getStringAttr("private"),
+          MemRefType::get({size}, Float32Type::get(&getContext())), initial,
+          /*constant=*/true, moduleBuilder.getI64IntegerAttr(64));
+      SymbolTable(module).insert(packedGlobal);
+      packedGlobals[key] = packedGlobal;
+    }
+    packedSources.insert(global.getSymName());
+    Value packed = memref::GetGlobalOp::create(
+        builder, loc, packedGlobal.getType(), packedGlobal.getSymName());
+    return castToDynamic(builder, loc, packed);
+  }
+
   /// Returns the declaration of kernel `name` taking `argumentTypes`,
   /// creating it at the start of the module on first use.
   func::FuncOp getKernel(StringRef name, TypeRange argumentTypes) {
@@ -149,13 +298,33 @@ private:
         (maps[0] != map(m, k) && maps[0] != map(k, m)) ||
         (maps[1] != map(k, n) && maps[1] != map(n, k)))
       return failure();
-    Value a = orientOperand(builder, loc, op.getDpsInputs()[0], maps[0],
-                            map(m, k), map(k, m));
-    Value b = orientOperand(builder, loc, op.getDpsInputs()[1], maps[1],
-                            map(k, n), map(n, k));
-    if (!a || !b)
-      return failure();
+    Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
     Value c = castToDynamic(builder, loc, op.getDpsInits()[0]);
+    // A constant operand (a weight) is packed now, into its own global.
+    if (prepackWeights) {
+      if (Value packed = packConstant(builder, loc, rhs, Operand::B,
+                                      /*transposed=*/maps[1] == map(n, k))) {
+        Value a =
+            orientOperand(builder, loc, lhs, maps[0], map(m, k), map(k, m));
+        func::FuncOp kernel =
+            getKernel("kiln_mk_gemm_pb_f32",
+                      {a.getType(), packed.getType(), c.getType()});
+        func::CallOp::create(builder, loc, kernel, ValueRange{a, packed, c});
+        return success();
+      }
+      if (Value packed = packConstant(builder, loc, lhs, Operand::A,
+                                      /*transposed=*/maps[0] == map(k, m))) {
+        Value b =
+            orientOperand(builder, loc, rhs, maps[1], map(k, n), map(n, k));
+        func::FuncOp kernel =
+            getKernel("kiln_mk_gemm_pa_f32",
+                      {packed.getType(), b.getType(), c.getType()});
+        func::CallOp::create(builder, loc, kernel, ValueRange{packed, b, c});
+        return success();
+      }
+    }
+    Value a = orientOperand(builder, loc, lhs, maps[0], map(m, k), map(k, m));
+    Value b = orientOperand(builder, loc, rhs, maps[1], map(k, n), map(n, k));
     func::FuncOp kernel =
         getKernel("kiln_mk_gemm_f32", {a.getType(), b.getType(), c.getType()});
     func::CallOp::create(builder, loc, kernel, ValueRange{a, b, c});
@@ -180,6 +349,37 @@ private:
       operands.push_back(castToDynamic(builder, loc, operand));
     func::FuncOp kernel =
         getKernel("kiln_mk_batch_gemm_f32", ValueRange(operands).getTypes());
+    func::CallOp::create(builder, loc, kernel, operands);
+    return success();
+  }
+
+  /// A convolution with constant weights: they are packed now and the
+  /// kernel reads them in that form (kh and kw travel as arguments).
+  LogicalResult rewritePackedConv(OpBuilder &builder,
+                                  linalg::Conv2DNchwFchwOp op) {
+    Location loc = op.getLoc();
+    Value input = op.getDpsInputs()[0], weight = op.getDpsInputs()[1];
+    auto weightType = cast<MemRefType>(weight.getType());
+    SmallVector<int64_t> s =
+        llvm::to_vector(op.getStrides().getValues<int64_t>());
+    SmallVector<int64_t> d =
+        llvm::to_vector(op.getDilations().getValues<int64_t>());
+    if (s.size() != 2 || d.size() != 2 || !weightType.hasStaticShape() ||
+        !getConstantSource(weight, getOperation()))
+      return failure();
+    Value packed = packConstant(builder, loc, weight, Operand::A,
+                                /*transposed=*/false);
+    if (!packed)
+      return failure();
+    SmallVector<Value> operands = {
+        castToDynamic(builder, loc, input), packed,
+        castToDynamic(builder, loc, op.getDpsInits()[0])};
+    for (int64_t value : {weightType.getDimSize(2), weightType.getDimSize(3),
+                          s[0], s[1], d[0], d[1]})
+      operands.push_back(
+          arith::ConstantIntOp::create(builder, loc, value, /*width=*/64));
+    func::FuncOp kernel = getKernel("kiln_mk_conv2d_nchw_pa_f32",
+                                    ValueRange(operands).getTypes());
     func::CallOp::create(builder, loc, kernel, operands);
     return success();
   }

@@ -168,8 +168,18 @@ def CpuMicrokernelsPass
     With `min-multiply-adds` the pass keeps generated loops for contractions that
     do fewer multiply-adds than that (static shapes only; the call overhead
     dominates tiny products).
+
+    With `prepack-weights` (the default), an operand that is a view of a
+    constant f32 `memref.global` (a weight) is packed at compile time into
+    the kernels' blocked layout (`kiln_mk_pack_a_f32` / `_b_f32`, compiled
+    into this pass), stored in a new private global, and the call goes to
+    the kernel variant that reads it packed (`kiln_mk_gemm_pa_f32`,
+    `kiln_mk_gemm_pb_f32`, `kiln_mk_conv2d_nchw_pa_f32`). The original
+    global is erased when nothing else reads it.
   }];
   let options = [
+    Option<"prepackWeights", "prepack-weights", "bool", /*default=*/"true",
+           "Pack constant operands at compile time">,
     Option<"minMultiplyAdds", "min-multiply-adds", "int64_t", /*default=*/"0",
            "Keep loops for static contractions below this many "
            "multiply-adds">

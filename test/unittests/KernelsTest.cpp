@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -101,6 +102,42 @@ INSTANTIATE_TEST_SUITE_P(
                       GemmCase{3, 1100, 9, false, true, 2},
                       GemmCase{200, 3, 520, false, false, 1}));
 
+/// A matrix packed ahead of time (either operand) gives the same result as
+/// the same matrix packed on the fly, bit for bit: only the copy moves.
+TEST(Kernels, PrepackedOperandsMatchOnTheFly) {
+  ThreadScope threads(2);
+  for (auto [m, n, k] : {std::tuple<int64_t, int64_t, int64_t>{9, 33, 17},
+                         {130, 70, 600},
+                         {1, 5, 1},
+                         {64, 513, 257}}) {
+    std::vector<float> a = randomValues(m * k, 12);
+    std::vector<float> w = randomValues(n * k, 13); // B stored as [n][k]
+    std::vector<float> onTheFly(m * n, 0.25f);
+    kiln_memref2_f32 av = view2(a, m, k, k, 1);
+    kiln_memref2_f32 bv = view2(w, k, n, 1, k); // transposed view
+    kiln_memref2_f32 cv = view2(onTheFly, m, n, n, 1);
+    _mlir_ciface_kiln_mk_gemm_f32(&av, &bv, &cv);
+
+    std::vector<float> packedB(kiln_mk_packed_b_size(k, n));
+    kiln_mk_pack_b_f32(w.data(), k, n, 1, k, packedB.data());
+    kiln_memref1_f32 pb = {
+        packedB.data(), packedB.data(), 0, {int64_t(packedB.size())}, {1}};
+    std::vector<float> withB(m * n, 0.25f);
+    kiln_memref2_f32 cb = view2(withB, m, n, n, 1);
+    _mlir_ciface_kiln_mk_gemm_pb_f32(&av, &pb, &cb);
+    EXPECT_EQ(withB, onTheFly) << m << "x" << n << "x" << k << " packed B";
+
+    std::vector<float> packedA(kiln_mk_packed_a_size(m, k));
+    kiln_mk_pack_a_f32(a.data(), m, k, k, 1, packedA.data());
+    kiln_memref1_f32 pa = {
+        packedA.data(), packedA.data(), 0, {int64_t(packedA.size())}, {1}};
+    std::vector<float> withA(m * n, 0.25f);
+    kiln_memref2_f32 ca = view2(withA, m, n, n, 1);
+    _mlir_ciface_kiln_mk_gemm_pa_f32(&pa, &bv, &ca);
+    EXPECT_EQ(withA, onTheFly) << m << "x" << n << "x" << k << " packed A";
+  }
+}
+
 TEST(Kernels, BatchGemmMatchesReference) {
   ThreadScope threads(2);
   int64_t batch = 3, m = 11, n = 37, k = 29;
@@ -166,6 +203,19 @@ TEST_P(ConvTest, MatchesReference) {
                          {c.batch, c.filters, oh, ow},
                          {c.filters * oh * ow, oh * ow, ow, 1}};
   _mlir_ciface_kiln_mk_conv2d_nchw_f32(&iv, &wv, &ov, c.sy, c.sx, c.dy, c.dx);
+
+  // The same with the weights packed ahead of time: identical results.
+  std::vector<float> packed(kiln_mk_packed_a_size(c.filters, c.channels * kk));
+  kiln_mk_pack_a_f32(w.data(), c.filters, c.channels * kk, c.channels * kk, 1,
+                     packed.data());
+  kiln_memref1_f32 pv = {
+      packed.data(), packed.data(), 0, {int64_t(packed.size())}, {1}};
+  std::vector<float> outPacked = initial;
+  kiln_memref4_f32 opv = ov;
+  opv.allocated = opv.aligned = outPacked.data();
+  _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(&iv, &pv, &opv, c.kh, c.kw, c.sy,
+                                          c.sx, c.dy, c.dx);
+  EXPECT_EQ(outPacked, out);
   for (int64_t n = 0; n < c.batch; ++n)
     for (int64_t f = 0; f < c.filters; ++f)
       for (int64_t y = 0; y < oh; ++y)
@@ -240,6 +290,41 @@ TEST(Kernels, DepthwiseConvMatchesReference) {
             expectClose(out[index], sum, scale, "depthwise element");
           }
   }
+}
+
+extern "C" {
+void *_mlir_memref_to_llvm_alloc(size_t size);
+void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
+void _mlir_memref_to_llvm_free(void *pointer);
+}
+
+/// The allocation functions lowered code calls: aligned as asked, and large
+/// freed blocks come back for the next request of about the same size.
+TEST(RuntimeSupport, AllocatorAlignsAndReusesLargeBlocks) {
+  for (size_t alignment : {16, 64, 128, 4096}) {
+    void *small = _mlir_memref_to_llvm_aligned_alloc(alignment, 40);
+    ASSERT_NE(small, nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(small) % alignment, 0u);
+    std::memset(small, 1, 40);
+    _mlir_memref_to_llvm_free(small);
+  }
+  size_t size = (size_t(3) << 20) + 12;
+  char *first =
+      static_cast<char *>(_mlir_memref_to_llvm_aligned_alloc(64, size));
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(first) % 64, 0u);
+  std::memset(first, 7, size);
+  _mlir_memref_to_llvm_free(first);
+  char *again =
+      static_cast<char *>(_mlir_memref_to_llvm_aligned_alloc(64, size));
+  EXPECT_EQ(again, first);
+  // A much smaller request does not take the big cached block.
+  _mlir_memref_to_llvm_free(again);
+  char *other = static_cast<char *>(_mlir_memref_to_llvm_alloc(100000));
+  EXPECT_NE(other, again);
+  std::memset(other, 3, 100000);
+  _mlir_memref_to_llvm_free(other);
+  _mlir_memref_to_llvm_free(nullptr);
 }
 
 TEST(Kernels, ThreadCountSetting) {

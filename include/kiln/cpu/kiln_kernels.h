@@ -27,6 +27,10 @@ extern "C" {
 /* MLIR's strided memref descriptors of f32 buffers, by rank. */
 typedef struct {
   float *allocated, *aligned;
+  int64_t offset, sizes[1], strides[1];
+} kiln_memref1_f32;
+typedef struct {
+  float *allocated, *aligned;
   int64_t offset, sizes[2], strides[2];
 } kiln_memref2_f32;
 typedef struct {
@@ -53,6 +57,24 @@ void kiln_set_default_num_threads(int n);
 void _mlir_ciface_kiln_mk_gemm_f32(kiln_memref2_f32 *a, kiln_memref2_f32 *b,
                                    kiln_memref2_f32 *c);
 
+/* Constant operands packed ahead of time (kiln-cpu-microkernels does it at
+ * compile time for weights): the element counts of the packed forms of an
+ * m x k matrix A and a k x n matrix B, and the packing itself from any
+ * strides. The layouts are private to this file and its version. */
+int64_t kiln_mk_packed_a_size(int64_t m, int64_t k);
+int64_t kiln_mk_packed_b_size(int64_t k, int64_t n);
+void kiln_mk_pack_a_f32(const float *a, int64_t m, int64_t k,
+                        int64_t row_stride, int64_t col_stride, float *out);
+void kiln_mk_pack_b_f32(const float *b, int64_t k, int64_t n,
+                        int64_t row_stride, int64_t col_stride, float *out);
+
+/* The gemm with A (m from c, k from b) or B (k from a, n from c) packed. */
+void _mlir_ciface_kiln_mk_gemm_pa_f32(kiln_memref1_f32 *packed_a,
+                                      kiln_memref2_f32 *b, kiln_memref2_f32 *c);
+void _mlir_ciface_kiln_mk_gemm_pb_f32(kiln_memref2_f32 *a,
+                                      kiln_memref1_f32 *packed_b,
+                                      kiln_memref2_f32 *c);
+
 /* c[i][m][n] += sum_k a[i][m][k] * b[i][k][n]. */
 void _mlir_ciface_kiln_mk_batch_gemm_f32(kiln_memref3_f32 *a,
                                          kiln_memref3_f32 *b,
@@ -65,6 +87,14 @@ void _mlir_ciface_kiln_mk_conv2d_nchw_f32(kiln_memref4_f32 *in,
                                           kiln_memref4_f32 *w,
                                           kiln_memref4_f32 *out, int64_t sy,
                                           int64_t sx, int64_t dy, int64_t dx);
+
+/* The same with the weights, viewed as [filters x channels*kh*kw], packed
+ * as A (kiln_mk_pack_a_f32); channels come from `in`. */
+void _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(kiln_memref4_f32 *in,
+                                             kiln_memref1_f32 *packed_w,
+                                             kiln_memref4_f32 *out, int64_t kh,
+                                             int64_t kw, int64_t sy, int64_t sx,
+                                             int64_t dy, int64_t dx);
 
 /* out[n][c][y][x] += sum_{ky,kx} in[n][c][y*sy + ky*dy][x*sx + kx*dx]
  *                                * w[c][ky][kx]

@@ -1,5 +1,6 @@
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels | FileCheck %s
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels="min-multiply-adds=1000" | FileCheck %s --check-prefix=SMALL
+// RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels="prepack-weights=false" | FileCheck %s --check-prefix=NOPACK
 
 // Tests that an f32 matmul on memrefs becomes a call of the gemm kernel with
 // every operand cast to a fully dynamic strided memref, and that the kernel
@@ -7,9 +8,9 @@
 // CHECK-LABEL: func.func private @kiln_mk_gemm_f32(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @matmul
 // CHECK-NOT: linalg.matmul
-// CHECK: %[[A:.*]] = memref.cast %arg0 : memref<4x8xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
-// CHECK: %[[B:.*]] = memref.cast %arg1 : memref<8x16xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
-// CHECK: %[[C:.*]] = memref.cast %arg2 : memref<4x16xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK-DAG: %[[A:.*]] = memref.cast %arg0 : memref<4x8xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK-DAG: %[[B:.*]] = memref.cast %arg1 : memref<8x16xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK-DAG: %[[C:.*]] = memref.cast %arg2 : memref<4x16xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
 // CHECK: call @kiln_mk_gemm_f32(%[[A]], %[[B]], %[[C]])
 // CHECK: call @kiln_mk_gemm_f32
 // SMALL-LABEL: func.func @matmul
@@ -73,4 +74,52 @@ func.func @left_alone(%a: memref<4x4xf64>, %t: tensor<4x4xf32>) -> tensor<4x4xf3
   linalg.matmul ins(%a, %a : memref<4x4xf64>, memref<4x4xf64>) outs(%a : memref<4x4xf64>)
   %r = linalg.matmul ins(%t, %t : tensor<4x4xf32>, tensor<4x4xf32>) outs(%t : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
+}
+
+// -----
+
+// Tests that constant weights are packed at compile time into new globals
+// (B of nn.linear's transposed product: 8x16 padded to 32 columns = 256
+// floats; a constant A: 8x8 = 64 floats; conv weights as A: 8 filters x 27
+// = 216 floats), that the calls
+// go to the packed variants (kh, kw, then sy, sx, dy, dx), and that the
+// original globals are erased once nothing reads them while a global still
+// read elsewhere stays.
+// CHECK-DAG: memref.global "private" constant @w_bt_packed : memref<256xf32> = dense_resource<w_bt_packed> {alignment = 64 : i64}
+// CHECK-DAG: memref.global "private" constant @f_a_packed : memref<216xf32> = dense_resource<f_a_packed> {alignment = 64 : i64}
+// CHECK-DAG: memref.global "private" constant @shared : memref<8x8xf32>
+// CHECK-NOT: memref.global "private" constant @w :
+// CHECK-NOT: memref.global "private" constant @f :
+// CHECK-LABEL: func.func @weights
+// CHECK: %[[PB:.*]] = memref.get_global @w_bt_packed : memref<256xf32>
+// CHECK: %[[PBC:.*]] = memref.cast %[[PB]] : memref<256xf32> to memref<?xf32, strided<[?], offset: ?>>
+// CHECK: call @kiln_mk_gemm_pb_f32(%{{.*}}, %[[PBC]], %{{.*}})
+// CHECK: memref.get_global @shared :
+// CHECK: memref.get_global @shared_a_packed : memref<64xf32>
+// CHECK: call @kiln_mk_gemm_pa_f32
+// CHECK: %[[PA:.*]] = memref.get_global @f_a_packed : memref<216xf32>
+// CHECK: %[[PAC:.*]] = memref.cast %[[PA]]
+// CHECK-DAG: %[[K:.*]] = arith.constant 3 : i64
+// CHECK-DAG: %[[S:.*]] = arith.constant 1 : i64
+// CHECK: call @kiln_mk_conv2d_nchw_pa_f32(%{{.*}}, %[[PAC]], %{{.*}}, %[[K]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// NOPACK-LABEL: func.func @weights
+// NOPACK-NOT: _packed
+// NOPACK: call @kiln_mk_gemm_f32
+memref.global "private" constant @w : memref<16x8xf32> = dense<0.5>
+memref.global "private" constant @shared : memref<8x8xf32> = dense<0.25>
+memref.global "private" constant @f : memref<8x3x3x3xf32> = dense<1.5>
+#a = affine_map<(m, n, k) -> (m, k)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @weights(%x: memref<4x8xf32>, %y: memref<4x16xf32>, %z: memref<8x8xf32>,
+                   %i: memref<1x3x6x6xf32>, %o: memref<1x8x4x4xf32>) -> memref<8x8xf32> {
+  %w = memref.get_global @w : memref<16x8xf32>
+  linalg.matmul indexing_maps = [#a, #bt, #c] ins(%x, %w : memref<4x8xf32>, memref<16x8xf32>) outs(%y : memref<4x16xf32>)
+  %s = memref.get_global @shared : memref<8x8xf32>
+  linalg.matmul ins(%s, %z : memref<8x8xf32>, memref<8x8xf32>) outs(%z : memref<8x8xf32>)
+  %f = memref.get_global @f : memref<8x3x3x3xf32>
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%i, %f : memref<1x3x6x6xf32>, memref<8x3x3x3xf32>) outs(%o : memref<1x8x4x4xf32>)
+  return %s : memref<8x8xf32>
 }
