@@ -195,6 +195,10 @@ typedef struct {
   int is_image;
   int64_t c_stride, y_stride, x_stride; /* image strides */
   int64_t kh, kw, out_w, sy, sx, dy, dx;
+  /* Implicit zero padding: windows may start above/left of the image
+   * (pad_top, pad_left) or run past its in_h x in_w end. */
+  int padded;
+  int64_t pad_top, pad_left, in_h, in_w;
 } b_source;
 
 typedef void (*micro_kernel_fn)(int64_t, const float *, const float *,
@@ -247,12 +251,79 @@ static void pack_a(const gemm_problem *g, int64_t i0, int64_t mc, int64_t p0,
   }
 }
 
+/* pack_b for an image with implicit zero padding: each run of columns
+ * (same output row, consecutive x at unit stride) copies the part of its
+ * input row inside the image and zero-fills the rest. */
+static void pack_b_padded_image(const gemm_problem *g, int64_t p0, int64_t kc,
+                                int64_t j0, int64_t nc, float *out) {
+  const b_source *b = &g->b;
+  for (int64_t jp = 0; jp < nc; jp += NR) {
+    int64_t cols = nc - jp < NR ? nc - jp : NR;
+    int64_t iy0[NR], ix0[NR], run_start[NR + 1], run_count = 0;
+    for (int64_t j = 0; j < cols; ++j) {
+      int64_t jj = j0 + jp + j;
+      iy0[j] = (jj / b->out_w) * b->sy - b->pad_top;
+      ix0[j] = (jj % b->out_w) * b->sx - b->pad_left;
+      if (j == 0 || b->sx != 1 || b->x_stride != 1 || iy0[j] != iy0[j - 1] ||
+          ix0[j] != ix0[j - 1] + 1)
+        run_start[run_count++] = j;
+    }
+    run_start[run_count] = cols;
+    int64_t ch = p0 / (b->kh * b->kw);
+    int64_t ky = (p0 / b->kw) % b->kh, kx = p0 % b->kw;
+    for (int64_t p = 0; p < kc; ++p) {
+      const float *plane = b->base + ch * b->c_stride;
+      int64_t oy = ky * b->dy, ox = kx * b->dx;
+      if (++kx == b->kw) {
+        kx = 0;
+        if (++ky == b->kh) {
+          ky = 0;
+          ++ch;
+        }
+      }
+      float *dst = out + p * NR;
+      for (int64_t r = 0; r < run_count; ++r) {
+        int64_t start = run_start[r], length = run_start[r + 1] - start;
+        int64_t iy = iy0[start] + oy, ix = ix0[start] + ox;
+        int64_t lo = 0, hi = 0;
+        if (iy >= 0 && iy < b->in_h) {
+          lo = ix < 0 ? -ix : 0;
+          hi = b->in_w - ix < length ? b->in_w - ix : length;
+          if (hi < lo)
+            hi = lo;
+        }
+        for (int64_t t = 0; t < lo; ++t)
+          dst[start + t] = 0.0f;
+        const float *row = plane + iy * b->y_stride + ix * b->x_stride;
+        if (b->x_stride == 1) {
+          float *restrict to = dst + start;
+          const float *restrict from = row;
+          for (int64_t t = lo; t < hi; ++t)
+            to[t] = from[t];
+        } else {
+          for (int64_t t = lo; t < hi; ++t)
+            dst[start + t] = row[t * b->x_stride];
+        }
+        for (int64_t t = hi < lo ? lo : hi; t < length; ++t)
+          dst[start + t] = 0.0f;
+      }
+      for (int64_t j = cols; j < NR; ++j)
+        dst[j] = 0.0f;
+    }
+    out += kc * NR;
+  }
+}
+
 /* Packs reduction [p0, p0+kc) x columns [j0, j0+nc) of B into NR-column
  * panels (kc x NR each), zero-padded to whole panels. Columns whose source
  * elements are adjacent in memory are copied as runs. */
 static void pack_b(const gemm_problem *g, int64_t p0, int64_t kc, int64_t j0,
                    int64_t nc, float *out) {
   const b_source *b = &g->b;
+  if (b->is_image && b->padded) {
+    pack_b_padded_image(g, p0, kc, j0, nc, out);
+    return;
+  }
   for (int64_t jp = 0; jp < nc; jp += NR) {
     int64_t cols = nc - jp < NR ? nc - jp : NR;
     /* Offset of each column's element in reduction row 0, then runs of
@@ -602,12 +673,17 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pb_f32(kiln_memref2_f32 *a,
  * Convolutions
  *===------------------------------------------------------------------===*/
 
+/* Strides, dilations and the implicit zero padding before the first row
+ * and column (padding after the last ones follows from the output size). */
+typedef struct {
+  int64_t sy, sx, dy, dx, pad_top, pad_left;
+} conv_geometry;
+
 /* Direct convolution for outputs whose spatial dimensions are not one
  * contiguous run (views the lowering rarely produces). */
 static void conv2d_reference(const kiln_memref4_f32 *in,
                              const kiln_memref4_f32 *w, kiln_memref4_f32 *out,
-                             int64_t n, int64_t sy, int64_t sx, int64_t dy,
-                             int64_t dx) {
+                             int64_t n, const conv_geometry *geo) {
   const float *ip = in->aligned + in->offset + n * in->strides[0];
   const float *wp = w->aligned + w->offset;
   float *op = out->aligned + out->offset + n * out->strides[0];
@@ -617,11 +693,16 @@ static void conv2d_reference(const kiln_memref4_f32 *in,
         float sum = 0.0f;
         for (int64_t c = 0; c < w->sizes[1]; ++c)
           for (int64_t ky = 0; ky < w->sizes[2]; ++ky)
-            for (int64_t kx = 0; kx < w->sizes[3]; ++kx)
-              sum += ip[c * in->strides[1] + (y * sy + ky * dy) * in->strides[2] +
-                        (x * sx + kx * dx) * in->strides[3]] *
+            for (int64_t kx = 0; kx < w->sizes[3]; ++kx) {
+              int64_t iy = y * geo->sy + ky * geo->dy - geo->pad_top;
+              int64_t ix = x * geo->sx + kx * geo->dx - geo->pad_left;
+              if (iy < 0 || iy >= in->sizes[2] || ix < 0 || ix >= in->sizes[3])
+                continue;
+              sum += ip[c * in->strides[1] + iy * in->strides[2] +
+                        ix * in->strides[3]] *
                      wp[f * w->strides[0] + c * w->strides[1] +
                         ky * w->strides[2] + kx * w->strides[3]];
+            }
         op[f * out->strides[1] + y * out->strides[2] + x * out->strides[3]] +=
             sum;
       }
@@ -633,8 +714,7 @@ static void conv2d_reference(const kiln_memref4_f32 *in,
 static void conv2d_as_gemm(const kiln_memref4_f32 *in,
                            const kiln_memref4_f32 *w, const float *packed_w,
                            kiln_memref4_f32 *out, int64_t n, int64_t kh,
-                           int64_t kw, int64_t sy, int64_t sx, int64_t dy,
-                           int64_t dx) {
+                           int64_t kw, const conv_geometry *geo) {
   gemm_problem g;
   memset(&g, 0, sizeof(g));
   g.m = out->sizes[1];
@@ -647,18 +727,27 @@ static void conv2d_as_gemm(const kiln_memref4_f32 *in,
     g.a_rs = w->strides[0];
     g.a_cs = 1;
   }
-  g.b.base = in->aligned + in->offset + n * in->strides[0];
-  g.b.is_image = 1;
-  g.b.c_stride = in->strides[1];
-  g.b.y_stride = in->strides[2];
-  g.b.x_stride = in->strides[3];
-  g.b.kh = kh;
-  g.b.kw = kw;
-  g.b.out_w = out->sizes[3];
-  g.b.sy = sy;
-  g.b.sx = sx;
-  g.b.dy = dy;
-  g.b.dx = dx;
+  b_source *b = &g.b;
+  b->base = in->aligned + in->offset + n * in->strides[0];
+  b->is_image = 1;
+  b->c_stride = in->strides[1];
+  b->y_stride = in->strides[2];
+  b->x_stride = in->strides[3];
+  b->kh = kh;
+  b->kw = kw;
+  b->out_w = out->sizes[3];
+  b->sy = geo->sy;
+  b->sx = geo->sx;
+  b->dy = geo->dy;
+  b->dx = geo->dx;
+  b->pad_top = geo->pad_top;
+  b->pad_left = geo->pad_left;
+  b->in_h = in->sizes[2];
+  b->in_w = in->sizes[3];
+  /* Windows reaching outside the image need the bounds-checked packing. */
+  b->padded = geo->pad_top > 0 || geo->pad_left > 0 ||
+              (out->sizes[2] - 1) * geo->sy + (kh - 1) * geo->dy >= b->in_h ||
+              (out->sizes[3] - 1) * geo->sx + (kw - 1) * geo->dx >= b->in_w;
   g.c = out->aligned + out->offset + n * out->strides[0];
   g.c_rs = out->strides[1];
   g.c_cs = 1;
@@ -672,7 +761,9 @@ static int output_is_dense(const kiln_memref4_f32 *out) {
 
 KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_f32(
     kiln_memref4_f32 *in, kiln_memref4_f32 *w, kiln_memref4_f32 *out,
-    int64_t sy, int64_t sx, int64_t dy, int64_t dx) {
+    int64_t sy, int64_t sx, int64_t dy, int64_t dx, int64_t pad_top,
+    int64_t pad_left) {
+  conv_geometry geo = {sy, sx, dy, dx, pad_top, pad_left};
   int64_t kh = w->sizes[2], kw = w->sizes[3];
   /* The weights as a [filters, channels*kh*kw] matrix need them row-major
    * within a filter. */
@@ -680,15 +771,17 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_f32(
                       w->strides[1] == kh * kw;
   for (int64_t n = 0; n < out->sizes[0]; ++n) {
     if (weights_dense && output_is_dense(out))
-      conv2d_as_gemm(in, w, NULL, out, n, kh, kw, sy, sx, dy, dx);
+      conv2d_as_gemm(in, w, NULL, out, n, kh, kw, &geo);
     else
-      conv2d_reference(in, w, out, n, sy, sx, dy, dx);
+      conv2d_reference(in, w, out, n, &geo);
   }
 }
 
 KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(
     kiln_memref4_f32 *in, kiln_memref1_f32 *packed_w, kiln_memref4_f32 *out,
-    int64_t kh, int64_t kw, int64_t sy, int64_t sx, int64_t dy, int64_t dx) {
+    int64_t kh, int64_t kw, int64_t sy, int64_t sx, int64_t dy, int64_t dx,
+    int64_t pad_top, int64_t pad_left) {
+  conv_geometry geo = {sy, sx, dy, dx, pad_top, pad_left};
   const float *packed = packed_w->aligned + packed_w->offset;
   if (!output_is_dense(out)) {
     /* Unpack into a dense weight tensor for the direct loops. */
@@ -707,33 +800,42 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(
     kiln_memref4_f32 w = {dense, dense, 0, {filters, channels, kh, kw},
                           {k, kh * kw, kw, 1}};
     for (int64_t n = 0; n < out->sizes[0]; ++n)
-      conv2d_reference(in, &w, out, n, sy, sx, dy, dx);
+      conv2d_reference(in, &w, out, n, &geo);
     free(dense);
     return;
   }
   for (int64_t n = 0; n < out->sizes[0]; ++n)
-    conv2d_as_gemm(in, NULL, packed, out, n, kh, kw, sy, sx, dy, dx);
+    conv2d_as_gemm(in, NULL, packed, out, n, kh, kw, &geo);
 }
 
 typedef struct {
   const kiln_memref4_f32 *in;
   const kiln_memref3_f32 *w;
   kiln_memref4_f32 *out;
-  int64_t sy, sx, dy, dx;
+  conv_geometry geo;
 } dwconv_problem;
 
-/* One (image, channel) plane of a depthwise convolution; unit-stride rows
- * are left to the compiler's vectorizer. */
+/* Per-thread scratch for a zero-padded copy of one input plane. */
+static __thread float *plane_buffer;
+static __thread size_t plane_size;
+
+/* One (image, channel) plane of a depthwise convolution. With padding, the
+ * plane is first copied with its zero border into per-thread scratch (hot
+ * in cache, unlike a padded copy of the whole tensor); then every window
+ * lies inside it. 3x3 keeps all nine taps in registers; other sizes take
+ * one pass per tap, left to the compiler's vectorizer. */
 __attribute__((target_clones("avx512f", "default"))) static void
 dwconv_plane(void *context, int64_t task) {
   const dwconv_problem *d = (const dwconv_problem *)context;
   const kiln_memref4_f32 *in = d->in;
   const kiln_memref3_f32 *w = d->w;
   kiln_memref4_f32 *out = d->out;
+  const conv_geometry *geo = &d->geo;
   int64_t channels = out->sizes[1];
   int64_t n = task / channels, c = task % channels;
   int64_t kh = w->sizes[1], kw = w->sizes[2];
   int64_t out_h = out->sizes[2], out_w = out->sizes[3];
+  int64_t in_h = in->sizes[2], in_w = in->sizes[3];
   int64_t iys = in->strides[2], ixs = in->strides[3];
   const float *ip =
       in->aligned + in->offset + n * in->strides[0] + c * in->strides[1];
@@ -741,11 +843,40 @@ dwconv_plane(void *context, int64_t task) {
   float *op = out->aligned + out->offset + n * out->strides[0] +
               c * out->strides[1];
   int64_t oys = out->strides[2], oxs = out->strides[3];
-  int64_t sx = d->sx;
-  if (kh == 3 && kw == 3 && d->dx == 1 && oxs == 1 && ixs == 1 &&
+  int64_t sy = geo->sy, sx = geo->sx, dy = geo->dy, dx = geo->dx;
+
+  /* The extent of input the windows span, padding included. */
+  int64_t span_h = (out_h - 1) * sy + (kh - 1) * dy + 1;
+  int64_t span_w = (out_w - 1) * sx + (kw - 1) * dx + 1;
+  if (geo->pad_top > 0 || geo->pad_left > 0 || span_h - geo->pad_top > in_h ||
+      span_w - geo->pad_left > in_w) {
+    float *scratch =
+        grow(&plane_buffer, &plane_size, (size_t)(span_h * span_w));
+    if (!scratch)
+      abort();
+    for (int64_t r = 0; r < span_h; ++r) {
+      float *dst = scratch + r * span_w;
+      int64_t iy = r - geo->pad_top;
+      int64_t lo = geo->pad_left < span_w ? geo->pad_left : span_w;
+      int64_t hi = in_w + geo->pad_left < span_w ? in_w + geo->pad_left
+                                                 : span_w;
+      if (iy < 0 || iy >= in_h || hi <= lo) {
+        memset(dst, 0, (size_t)span_w * sizeof(float));
+        continue;
+      }
+      memset(dst, 0, (size_t)lo * sizeof(float));
+      const float *src = ip + iy * iys;
+      for (int64_t x = lo; x < hi; ++x)
+        dst[x] = src[(x - geo->pad_left) * ixs];
+      memset(dst + hi, 0, (size_t)(span_w - hi) * sizeof(float));
+    }
+    ip = scratch;
+    iys = span_w;
+    ixs = 1;
+  }
+
+  if (kh == 3 && kw == 3 && dx == 1 && oxs == 1 && ixs == 1 &&
       (sx == 1 || sx == 2)) {
-    /* The common 3x3 case: all nine taps of an output in registers, one
-     * pass over the output row. */
     float w0[3], w1[3], w2[3];
     for (int kx = 0; kx < 3; ++kx) {
       w0[kx] = wp[0 * w->strides[1] + kx * w->strides[2]];
@@ -754,9 +885,9 @@ dwconv_plane(void *context, int64_t task) {
     }
     for (int64_t y = 0; y < out_h; ++y) {
       float *restrict orow = op + y * oys;
-      const float *restrict r0 = ip + y * d->sy * iys;
-      const float *restrict r1 = r0 + d->dy * iys;
-      const float *restrict r2 = r1 + d->dy * iys;
+      const float *restrict r0 = ip + y * sy * iys;
+      const float *restrict r1 = r0 + dy * iys;
+      const float *restrict r2 = r1 + dy * iys;
       if (sx == 1) {
         for (int64_t x = 0; x < out_w; ++x)
           orow[x] += w0[0] * r0[x] + w0[1] * r0[x + 1] + w0[2] * r0[x + 2] +
@@ -776,10 +907,10 @@ dwconv_plane(void *context, int64_t task) {
   for (int64_t y = 0; y < out_h; ++y) {
     float *restrict orow = op + y * oys;
     for (int64_t ky = 0; ky < kh; ++ky) {
-      const float *irow = ip + (y * d->sy + ky * d->dy) * iys;
+      const float *irow = ip + (y * sy + ky * dy) * iys;
       for (int64_t kx = 0; kx < kw; ++kx) {
         float weight = wp[ky * w->strides[1] + kx * w->strides[2]];
-        const float *restrict src = irow + kx * d->dx * ixs;
+        const float *restrict src = irow + kx * dx * ixs;
         if (oxs == 1 && ixs == 1 && sx == 1) {
           for (int64_t x = 0; x < out_w; ++x)
             orow[x] += weight * src[x];
@@ -797,7 +928,8 @@ dwconv_plane(void *context, int64_t task) {
 
 KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(
     kiln_memref4_f32 *in, kiln_memref3_f32 *w, kiln_memref4_f32 *out,
-    int64_t sy, int64_t sx, int64_t dy, int64_t dx) {
-  dwconv_problem d = {in, w, out, sy, sx, dy, dx};
+    int64_t sy, int64_t sx, int64_t dy, int64_t dx, int64_t pad_top,
+    int64_t pad_left) {
+  dwconv_problem d = {in, w, out, {sy, sx, dy, dx, pad_top, pad_left}};
   kiln_parallel_for(out->sizes[0] * out->sizes[1], dwconv_plane, &d);
 }

@@ -17,7 +17,10 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -127,6 +130,121 @@ void eraseUnusedSources(ModuleOp module, const llvm::StringSet<> &candidates) {
       global->erase();
 }
 
+/// The buffer a view of `value` (subview, cast, reshape, ...) is a view of.
+Value getRootBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// True when `op` fills `buffer` with +0.0 (linalg.fill, or a linalg.map
+/// without inputs that yields the constant).
+bool isZeroFill(Operation *op, Value buffer) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.getOutputs()[0] == buffer &&
+           matchPattern(fill.getInputs()[0], m_PosZeroFloat());
+  if (auto map = dyn_cast<linalg::MapOp>(op)) {
+    if (!map.getInputs().empty() || map.getInit() != buffer)
+      return false;
+    Operation *yield = map.getMapper().front().getTerminator();
+    return yield->getNumOperands() == 1 &&
+           matchPattern(yield->getOperand(0), m_PosZeroFloat());
+  }
+  return false;
+}
+
+/// A zero-padded copy of an image that a convolution can read in place
+/// (its kernels pad implicitly): the image, the padding before its first
+/// row and column, and the ops that made the copy.
+struct FoldablePad {
+  Value source;
+  int64_t top = 0, left = 0;
+  SmallVector<Operation *> ops; // erased in this order
+};
+
+/// Matches `input` of `consumer` as
+///   %p = memref.alloc ; zero fill of %p ;
+///   memref.copy %src, (memref.subview %p [0, 0, top, left] [sizes of %src])
+/// with %p used by nothing else (but deallocs), and nothing between the
+/// copy and `consumer` that may write %src.
+std::optional<FoldablePad> matchFoldablePad(Value input, Operation *consumer) {
+  auto alloc = input.getDefiningOp<memref::AllocOp>();
+  if (!alloc || alloc.getType().getRank() != 4 ||
+      !alloc.getType().hasStaticShape())
+    return std::nullopt;
+  Operation *fill = nullptr;
+  memref::SubViewOp subview;
+  SmallVector<Operation *> deallocs;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == consumer)
+      continue;
+    if (isa<memref::DeallocOp>(user)) {
+      deallocs.push_back(user);
+    } else if (auto view = dyn_cast<memref::SubViewOp>(user)) {
+      if (subview)
+        return std::nullopt;
+      subview = view;
+    } else if (!fill && isZeroFill(user, input)) {
+      fill = user;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!fill || !subview || !subview->hasOneUse())
+    return std::nullopt;
+  auto copy = dyn_cast<memref::CopyOp>(*subview->getUsers().begin());
+  if (!copy || copy.getTarget() != subview.getResult())
+    return std::nullopt;
+  Value source = copy.getSource();
+  auto sourceType = dyn_cast<MemRefType>(source.getType());
+  if (!sourceType || !sourceType.hasStaticShape())
+    return std::nullopt;
+  ArrayRef<int64_t> offsets = subview.getStaticOffsets();
+  ArrayRef<int64_t> sizes = subview.getStaticSizes();
+  if (llvm::any_of(subview.getStaticStrides(),
+                   [](int64_t stride) { return stride != 1; }) ||
+      offsets.size() != 4 || offsets[0] != 0 || offsets[1] != 0 ||
+      ShapedType::isDynamic(offsets[2]) || ShapedType::isDynamic(offsets[3]) ||
+      ArrayRef<int64_t>(sizes) != sourceType.getShape())
+    return std::nullopt;
+  Block *block = consumer->getBlock();
+  if (fill->getBlock() != block || copy->getBlock() != block ||
+      !fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(consumer))
+    return std::nullopt;
+  // Reading %src later instead of its copy is only right if nothing in
+  // between writes it: allow writes to other allocations only.
+  Value sourceRoot = getRootBuffer(source);
+  for (Operation *op = copy->getNextNode(); op != consumer;
+       op = op->getNextNode()) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      if (op->getNumRegions() == 0 && isPure(op))
+        continue;
+      return std::nullopt;
+    }
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &effect : instances) {
+      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(effect.getEffect()))
+        continue;
+      Value written = effect.getValue();
+      if (!written)
+        return std::nullopt;
+      Value root = getRootBuffer(written);
+      if (root == sourceRoot || !root.getDefiningOp<memref::AllocOp>())
+        return std::nullopt;
+    }
+  }
+  FoldablePad pad;
+  pad.source = source;
+  pad.top = offsets[2];
+  pad.left = offsets[3];
+  pad.ops = {copy, subview, fill};
+  llvm::append_range(pad.ops, deallocs);
+  pad.ops.push_back(alloc);
+  return pad;
+}
+
 struct CpuMicrokernelsPass
     : kiln::impl::CpuMicrokernelsPassBase<CpuMicrokernelsPass> {
   using CpuMicrokernelsPassBase::CpuMicrokernelsPassBase;
@@ -173,6 +291,9 @@ struct CpuMicrokernelsPass
       if (succeeded(result))
         op->erase();
     }
+    for (FoldablePad &pad : foldedPads)
+      for (Operation *op : pad.ops)
+        op->erase();
     // Weights now read in packed form: drop their original globals when
     // nothing else reads them.
     eraseUnusedSources(getOperation(), packedSources);
@@ -180,6 +301,20 @@ struct CpuMicrokernelsPass
 
 private:
   enum class Operand { A, B };
+
+  /// Padding copies folded into kernels, erased after their convolutions.
+  SmallVector<FoldablePad> foldedPads;
+
+  /// matchFoldablePad when `fold-padding` is on; a match is recorded so
+  /// that its ops are erased once the convolution is replaced.
+  std::optional<FoldablePad> foldPad(Value input, Operation *consumer) {
+    if (!foldPadding)
+      return std::nullopt;
+    std::optional<FoldablePad> pad = matchFoldablePad(input, consumer);
+    if (pad)
+      foldedPads.push_back(*pad);
+    return pad;
+  }
 
   /// Globals whose packed copies replaced them, to erase when unused.
   llvm::StringSet<> packedSources;
@@ -371,11 +506,15 @@ private:
                                 /*transposed=*/false);
     if (!packed)
       return failure();
+    std::optional<FoldablePad> pad = foldPad(input, op);
+    if (pad)
+      input = pad->source;
     SmallVector<Value> operands = {
         castToDynamic(builder, loc, input), packed,
         castToDynamic(builder, loc, op.getDpsInits()[0])};
-    for (int64_t value : {weightType.getDimSize(2), weightType.getDimSize(3),
-                          s[0], s[1], d[0], d[1]})
+    for (int64_t value :
+         {weightType.getDimSize(2), weightType.getDimSize(3), s[0], s[1], d[0],
+          d[1], pad ? pad->top : 0, pad ? pad->left : 0})
       operands.push_back(
           arith::ConstantIntOp::create(builder, loc, value, /*width=*/64));
     func::FuncOp kernel = getKernel("kiln_mk_conv2d_nchw_pa_f32",
@@ -392,10 +531,14 @@ private:
     SmallVector<int64_t> d = llvm::to_vector(dilations.getValues<int64_t>());
     if (s.size() != 2 || d.size() != 2)
       return failure();
+    std::optional<FoldablePad> pad = foldPad(op.getDpsInputs()[0], op);
     SmallVector<Value> operands;
     for (Value operand : op->getOperands())
-      operands.push_back(castToDynamic(builder, loc, operand));
-    for (int64_t value : {s[0], s[1], d[0], d[1]})
+      operands.push_back(castToDynamic(
+          builder, loc,
+          pad && operand == op.getDpsInputs()[0] ? pad->source : operand));
+    for (int64_t value :
+         {s[0], s[1], d[0], d[1], pad ? pad->top : 0, pad ? pad->left : 0})
       operands.push_back(
           arith::ConstantIntOp::create(builder, loc, value, /*width=*/64));
     func::FuncOp kernel = getKernel(name, ValueRange(operands).getTypes());

@@ -176,10 +176,21 @@ def CpuMicrokernelsPass
     the kernel variant that reads it packed (`kiln_mk_gemm_pa_f32`,
     `kiln_mk_gemm_pb_f32`, `kiln_mk_conv2d_nchw_pa_f32`). The original
     global is erased when nothing else reads it.
+
+    With `fold-padding` (the default), a convolution whose input is a
+    zero-padded copy made only for it (`memref.alloc`, a zero `linalg.fill`
+    or `linalg.map`, and a `memref.copy` of the image into a subview at
+    offsets [0, 0, top, left]) reads the image itself: the kernels treat
+    positions outside it as zeros (the `pad_top`, `pad_left` arguments), and
+    the copy and its buffer are erased. The fold is skipped when anything
+    between the copy and the convolution may write the image.
   }];
   let options = [
     Option<"prepackWeights", "prepack-weights", "bool", /*default=*/"true",
            "Pack constant operands at compile time">,
+    Option<"foldPadding", "fold-padding", "bool", /*default=*/"true",
+           "Let convolution kernels pad implicitly instead of reading a "
+           "zero-padded copy">,
     Option<"minMultiplyAdds", "min-multiply-adds", "int64_t", /*default=*/"0",
            "Keep loops for static contractions below this many "
            "multiply-adds">

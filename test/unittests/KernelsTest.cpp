@@ -166,11 +166,24 @@ TEST(Kernels, BatchGemmMatchesReference) {
 struct ConvCase {
   int64_t batch, channels, filters, height, width, kh, kw, sy, sx, dy, dx;
   int threads;
+  /// Implicit zero padding: before the first and after the last row and
+  /// column (the kernels take the first two; the last two only grow the
+  /// output).
+  int64_t top = 0, left = 0, bottom = 0, right = 0;
 };
 
-/// Output size of a convolution over an already padded input.
-int64_t outSize(int64_t in, int64_t kernel, int64_t stride, int64_t dilation) {
-  return (in - dilation * (kernel - 1) - 1) / stride + 1;
+/// Output size of a convolution over `in` padded by `pads` in all.
+int64_t outSize(int64_t in, int64_t pads, int64_t kernel, int64_t stride,
+                int64_t dilation) {
+  return (in + pads - dilation * (kernel - 1) - 1) / stride + 1;
+}
+
+/// The input element a window tap reads, or 0 in the padding.
+double tap(const std::vector<float> &in, int64_t plane, int64_t height,
+           int64_t width, int64_t iy, int64_t ix) {
+  if (iy < 0 || iy >= height || ix < 0 || ix >= width)
+    return 0.0;
+  return in[plane * height * width + iy * width + ix];
 }
 
 class ConvTest : public ::testing::TestWithParam<ConvCase> {};
@@ -178,8 +191,8 @@ class ConvTest : public ::testing::TestWithParam<ConvCase> {};
 TEST_P(ConvTest, MatchesReference) {
   ConvCase c = GetParam();
   ThreadScope threads(c.threads);
-  int64_t oh = outSize(c.height, c.kh, c.sy, c.dy);
-  int64_t ow = outSize(c.width, c.kw, c.sx, c.dx);
+  int64_t oh = outSize(c.height, c.top + c.bottom, c.kh, c.sy, c.dy);
+  int64_t ow = outSize(c.width, c.left + c.right, c.kw, c.sx, c.dx);
   std::vector<float> in =
       randomValues(c.batch * c.channels * c.height * c.width, 6);
   std::vector<float> w = randomValues(c.filters * c.channels * c.kh * c.kw, 7);
@@ -202,7 +215,8 @@ TEST_P(ConvTest, MatchesReference) {
                          0,
                          {c.batch, c.filters, oh, ow},
                          {c.filters * oh * ow, oh * ow, ow, 1}};
-  _mlir_ciface_kiln_mk_conv2d_nchw_f32(&iv, &wv, &ov, c.sy, c.sx, c.dy, c.dx);
+  _mlir_ciface_kiln_mk_conv2d_nchw_f32(&iv, &wv, &ov, c.sy, c.sx, c.dy, c.dx,
+                                       c.top, c.left);
 
   // The same with the weights packed ahead of time: identical results.
   std::vector<float> packed(kiln_mk_packed_a_size(c.filters, c.channels * kk));
@@ -214,7 +228,7 @@ TEST_P(ConvTest, MatchesReference) {
   kiln_memref4_f32 opv = ov;
   opv.allocated = opv.aligned = outPacked.data();
   _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(&iv, &pv, &opv, c.kh, c.kw, c.sy,
-                                          c.sx, c.dy, c.dx);
+                                          c.sx, c.dy, c.dx, c.top, c.left);
   EXPECT_EQ(outPacked, out);
   for (int64_t n = 0; n < c.batch; ++n)
     for (int64_t f = 0; f < c.filters; ++f)
@@ -226,9 +240,9 @@ TEST_P(ConvTest, MatchesReference) {
             for (int64_t ky = 0; ky < c.kh; ++ky)
               for (int64_t kx = 0; kx < c.kw; ++kx) {
                 double term =
-                    double(in[(n * c.channels + ch) * hw +
-                              (y * c.sy + ky * c.dy) * c.width + x * c.sx +
-                              kx * c.dx]) *
+                    tap(in, n * c.channels + ch, c.height, c.width,
+                        y * c.sy + ky * c.dy - c.top,
+                        x * c.sx + kx * c.dx - c.left) *
                     w[((f * c.channels + ch) * c.kh + ky) * c.kw + kx];
                 sum += term;
                 scale += std::fabs(term);
@@ -239,20 +253,34 @@ TEST_P(ConvTest, MatchesReference) {
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, ConvTest,
-    ::testing::Values(ConvCase{1, 3, 8, 9, 9, 3, 3, 1, 1, 1, 1, 1},
-                      ConvCase{2, 5, 19, 12, 13, 3, 3, 2, 2, 1, 1, 2},
-                      ConvCase{1, 16, 33, 10, 10, 1, 1, 1, 1, 1, 1, 2},
-                      ConvCase{1, 4, 7, 15, 11, 3, 2, 1, 2, 2, 1, 3},
-                      ConvCase{1, 70, 9, 6, 40, 5, 5, 1, 1, 1, 1, 2},
-                      ConvCase{1, 2, 130, 8, 8, 7, 7, 1, 1, 1, 1, 1}));
+    ::testing::Values(
+        ConvCase{1, 3, 8, 9, 9, 3, 3, 1, 1, 1, 1, 1},
+        ConvCase{2, 5, 19, 12, 13, 3, 3, 2, 2, 1, 1, 2},
+        ConvCase{1, 16, 33, 10, 10, 1, 1, 1, 1, 1, 1, 2},
+        ConvCase{1, 4, 7, 15, 11, 3, 2, 1, 2, 2, 1, 3},
+        ConvCase{1, 70, 9, 6, 40, 5, 5, 1, 1, 1, 1, 2},
+        ConvCase{1, 2, 130, 8, 8, 7, 7, 1, 1, 1, 1, 1},
+        // Padded: same-size 3x3, asymmetric, strided 7x7 (ResNet's stem),
+        // dilated, and padding only after the image.
+        ConvCase{1, 3, 8, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+        ConvCase{2, 5, 19, 12, 13, 3, 3, 2, 2, 1, 1, 2, 1, 0, 2, 1},
+        ConvCase{1, 3, 16, 30, 30, 7, 7, 2, 2, 1, 1, 2, 3, 3, 3, 3},
+        ConvCase{1, 4, 9, 11, 37, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 2},
+        ConvCase{1, 6, 8, 7, 7, 3, 3, 2, 2, 1, 1, 1, 0, 0, 1, 1}));
 
 TEST(Kernels, DepthwiseConvMatchesReference) {
-  for (auto [stride, dilation, threads] :
-       {std::tuple{1, 1, 1}, {2, 1, 2}, {1, 2, 2}, {3, 1, 3}}) {
-    ThreadScope scope(threads);
-    int64_t batch = 2, channels = 5, height = 17, width = 19, k = 3;
-    int64_t oh = outSize(height, k, stride, dilation);
-    int64_t ow = outSize(width, k, stride, dilation);
+  struct Case {
+    int64_t k, stride, dilation, pad;
+    int threads;
+  };
+  for (Case c :
+       {Case{3, 1, 1, 0, 1}, Case{3, 2, 1, 0, 2}, Case{3, 1, 2, 0, 2},
+        Case{3, 3, 1, 0, 3}, Case{3, 1, 1, 1, 2}, Case{3, 2, 1, 1, 1},
+        Case{5, 1, 1, 2, 2}, Case{5, 2, 1, 2, 2}, Case{3, 1, 2, 2, 1}}) {
+    ThreadScope scope(c.threads);
+    int64_t batch = 2, channels = 5, height = 17, width = 19, k = c.k;
+    int64_t oh = outSize(height, 2 * c.pad, k, c.stride, c.dilation);
+    int64_t ow = outSize(width, 2 * c.pad, k, c.stride, c.dilation);
     std::vector<float> in = randomValues(batch * channels * height * width, 9);
     std::vector<float> w = randomValues(channels * k * k, 10);
     std::vector<float> out = randomValues(batch * channels * oh * ow, 11);
@@ -270,8 +298,9 @@ TEST(Kernels, DepthwiseConvMatchesReference) {
                            0,
                            {batch, channels, oh, ow},
                            {channels * oh * ow, oh * ow, ow, 1}};
-    _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(&iv, &wv, &ov, stride, stride,
-                                           dilation, dilation);
+    _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(&iv, &wv, &ov, c.stride, c.stride,
+                                           c.dilation, c.dilation, c.pad,
+                                           c.pad);
     for (int64_t n = 0; n < batch; ++n)
       for (int64_t ch = 0; ch < channels; ++ch)
         for (int64_t y = 0; y < oh; ++y)
@@ -280,9 +309,9 @@ TEST(Kernels, DepthwiseConvMatchesReference) {
             double sum = initial[index], scale = 0;
             for (int64_t ky = 0; ky < k; ++ky)
               for (int64_t kx = 0; kx < k; ++kx) {
-                double term = double(in[(n * channels + ch) * hw +
-                                        (y * stride + ky * dilation) * width +
-                                        x * stride + kx * dilation]) *
+                double term = tap(in, n * channels + ch, height, width,
+                                  y * c.stride + ky * c.dilation - c.pad,
+                                  x * c.stride + kx * c.dilation - c.pad) *
                               w[(ch * k + ky) * k + kx];
                 sum += term;
                 scale += std::fabs(term);

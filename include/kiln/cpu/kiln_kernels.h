@@ -80,13 +80,15 @@ void _mlir_ciface_kiln_mk_batch_gemm_f32(kiln_memref3_f32 *a,
                                          kiln_memref3_f32 *b,
                                          kiln_memref3_f32 *c);
 
-/* out[n][f][y][x] += sum_{c,ky,kx} in[n][c][y*sy + ky*dy][x*sx + kx*dx]
- *                                  * w[f][c][ky][kx]
- * on an input already padded (linalg.conv_2d_nchw_fchw). */
+/* out[n][f][y][x] += sum_{c,ky,kx} in[n][c][iy][ix] * w[f][c][ky][kx]
+ * with iy = y*sy + ky*dy - pad_top, ix = x*sx + kx*dx - pad_left, where
+ * positions outside the image read as zero (implicit padding; without it,
+ * linalg.conv_2d_nchw_fchw on an input already padded). */
 void _mlir_ciface_kiln_mk_conv2d_nchw_f32(kiln_memref4_f32 *in,
                                           kiln_memref4_f32 *w,
                                           kiln_memref4_f32 *out, int64_t sy,
-                                          int64_t sx, int64_t dy, int64_t dx);
+                                          int64_t sx, int64_t dy, int64_t dx,
+                                          int64_t pad_top, int64_t pad_left);
 
 /* The same with the weights, viewed as [filters x channels*kh*kw], packed
  * as A (kiln_mk_pack_a_f32); channels come from `in`. */
@@ -94,15 +96,17 @@ void _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(kiln_memref4_f32 *in,
                                              kiln_memref1_f32 *packed_w,
                                              kiln_memref4_f32 *out, int64_t kh,
                                              int64_t kw, int64_t sy, int64_t sx,
-                                             int64_t dy, int64_t dx);
+                                             int64_t dy, int64_t dx,
+                                             int64_t pad_top, int64_t pad_left);
 
-/* out[n][c][y][x] += sum_{ky,kx} in[n][c][y*sy + ky*dy][x*sx + kx*dx]
- *                                * w[c][ky][kx]
+/* out[n][c][y][x] += sum_{ky,kx} in[n][c][iy][ix] * w[c][ky][kx], with iy,
+ * ix and the implicit padding as above
  * (linalg.depthwise_conv_2d_nchw_chw). */
 void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(kiln_memref4_f32 *in,
                                             kiln_memref3_f32 *w,
                                             kiln_memref4_f32 *out, int64_t sy,
-                                            int64_t sx, int64_t dy, int64_t dx);
+                                            int64_t sx, int64_t dy, int64_t dx,
+                                            int64_t pad_top, int64_t pad_left);
 
 #ifdef __cplusplus
 }

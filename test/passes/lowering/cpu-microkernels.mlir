@@ -1,6 +1,7 @@
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels | FileCheck %s
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels="min-multiply-adds=1000" | FileCheck %s --check-prefix=SMALL
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels="prepack-weights=false" | FileCheck %s --check-prefix=NOPACK
+// RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels="fold-padding=false" | FileCheck %s --check-prefix=NOPAD
 
 // Tests that an f32 matmul on memrefs becomes a call of the gemm kernel with
 // every operand cast to a fully dynamic strided memref, and that the kernel
@@ -49,8 +50,10 @@ func.func @matmul_transpose_b(%a: memref<4x8xf32>, %b: memref<16x8xf32>, %c: mem
 // CHECK: %[[SX:.*]] = arith.constant 1 : i64
 // CHECK: %[[DY:.*]] = arith.constant 1 : i64
 // CHECK: %[[DX:.*]] = arith.constant 3 : i64
-// CHECK: call @kiln_mk_conv2d_nchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SY]], %[[SX]], %[[DY]], %[[DX]])
-// CHECK: call @kiln_mk_dwconv2d_nchw_f32({{.*}}) : (memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64) -> ()
+// CHECK: %[[PT:.*]] = arith.constant 0 : i64
+// CHECK: %[[PL:.*]] = arith.constant 0 : i64
+// CHECK: call @kiln_mk_conv2d_nchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SY]], %[[SX]], %[[DY]], %[[DX]], %[[PT]], %[[PL]])
+// CHECK: call @kiln_mk_dwconv2d_nchw_f32({{.*}}) : (memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64) -> ()
 // CHECK-NOT: linalg.
 func.func @batch_and_conv(%a: memref<2x3x4xf32>, %b: memref<2x4x5xf32>, %c: memref<2x3x5xf32>,
                           %x: memref<1x3x9x12xf32>, %w: memref<8x3x3x3xf32>, %y: memref<1x8x4x4xf32>,
@@ -101,7 +104,7 @@ func.func @left_alone(%a: memref<4x4xf64>, %t: tensor<4x4xf32>) -> tensor<4x4xf3
 // CHECK: %[[PAC:.*]] = memref.cast %[[PA]]
 // CHECK-DAG: %[[K:.*]] = arith.constant 3 : i64
 // CHECK-DAG: %[[S:.*]] = arith.constant 1 : i64
-// CHECK: call @kiln_mk_conv2d_nchw_pa_f32(%{{.*}}, %[[PAC]], %{{.*}}, %[[K]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// CHECK: call @kiln_mk_conv2d_nchw_pa_f32(%{{.*}}, %[[PAC]], %{{.*}}, %[[K]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
 // NOPACK-LABEL: func.func @weights
 // NOPACK-NOT: _packed
 // NOPACK: call @kiln_mk_gemm_f32
@@ -122,4 +125,65 @@ func.func @weights(%x: memref<4x8xf32>, %y: memref<4x16xf32>, %z: memref<8x8xf32
   linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
     ins(%i, %f : memref<1x3x6x6xf32>, memref<8x3x3x3xf32>) outs(%o : memref<1x8x4x4xf32>)
   return %s : memref<8x8xf32>
+}
+
+// -----
+
+// Tests that a zero-padded copy made only for a convolution is folded into
+// it: the kernel reads the image with pad_top 3 and pad_left 2, and the
+// buffer, its fill, the subview and the copy are gone.
+// CHECK-LABEL: func.func @padded
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: memref.copy
+// CHECK: %[[IN:.*]] = memref.cast %arg0 : memref<1x3x6x6xf32> to memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK: %[[PT:.*]] = arith.constant 3 : i64
+// CHECK-NEXT: %[[PL:.*]] = arith.constant 2 : i64
+// CHECK-NEXT: call @kiln_mk_conv2d_nchw_f32(%[[IN]], {{.*}}, %[[PT]], %[[PL]])
+// CHECK-NOT: memref.dealloc
+// NOPAD-LABEL: func.func @padded
+// NOPAD: memref.copy
+// NOPAD: call @kiln_mk_conv2d_nchw_f32
+func.func @padded(%x: memref<1x3x6x6xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() {alignment = 64 : i64} : memref<1x3x10x10xf32>
+  linalg.map outs(%p : memref<1x3x10x10xf32>)
+    (%init: f32) {
+      linalg.yield %zero : f32
+    }
+  %v = memref.subview %p[0, 0, 3, 2] [1, 3, 6, 6] [1, 1, 1, 1] : memref<1x3x10x10xf32> to memref<1x3x6x6xf32, strided<[300, 100, 10, 1], offset: 32>>
+  memref.copy %x, %v : memref<1x3x6x6xf32> to memref<1x3x6x6xf32, strided<[300, 100, 10, 1], offset: 32>>
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%p, %w : memref<1x3x10x10xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x8x8xf32>)
+  memref.dealloc %p : memref<1x3x10x10xf32>
+  return
+}
+
+// -----
+
+// Tests that the copy stays when the image may change between it and the
+// convolution (here an op writes the image itself), and when the padding
+// value is not zero.
+// CHECK-LABEL: func.func @not_foldable
+// CHECK: memref.copy %arg0
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%arg0
+// CHECK: call @kiln_mk_conv2d_nchw_f32
+// CHECK: memref.copy %arg0
+// CHECK: call @kiln_mk_conv2d_nchw_f32
+func.func @not_foldable(%x: memref<1x3x6x6xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %p = memref.alloc() : memref<1x3x8x8xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<1x3x8x8xf32>)
+  %v = memref.subview %p[0, 0, 1, 1] [1, 3, 6, 6] [1, 1, 1, 1] : memref<1x3x8x8xf32> to memref<1x3x6x6xf32, strided<[192, 64, 8, 1], offset: 9>>
+  memref.copy %x, %v : memref<1x3x6x6xf32> to memref<1x3x6x6xf32, strided<[192, 64, 8, 1], offset: 9>>
+  linalg.fill ins(%one : f32) outs(%x : memref<1x3x6x6xf32>)
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%p, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  %q = memref.alloc() : memref<1x3x8x8xf32>
+  linalg.fill ins(%one : f32) outs(%q : memref<1x3x8x8xf32>)
+  %u = memref.subview %q[0, 0, 1, 1] [1, 3, 6, 6] [1, 1, 1, 1] : memref<1x3x8x8xf32> to memref<1x3x6x6xf32, strided<[192, 64, 8, 1], offset: 9>>
+  memref.copy %x, %u : memref<1x3x6x6xf32> to memref<1x3x6x6xf32, strided<[192, 64, 8, 1], offset: 9>>
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%q, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  return
 }
