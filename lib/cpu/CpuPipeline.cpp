@@ -40,6 +40,8 @@ static constexpr llvm::StringLiteral kMicrokernelStages =
 /// The rest, from linalg on memrefs to the LLVM dialect.
 static constexpr llvm::StringLiteral kLoopStages =
     "func.func(convert-linalg-to-loops),"
+    // f32 exp/tanh/erf as polynomials the loop vectorizer can handle.
+    "kiln-approximate-math,"
     // math.ipowi (integer nn.pow) has no LLVM lowering: expand it.
     "convert-math-to-funcs,"
     // expand-strided-metadata creates affine.apply: lower it after.

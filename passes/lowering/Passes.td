@@ -202,4 +202,22 @@ def CpuMicrokernelsPass
   ];
 }
 
+def ApproximateMathPass
+    : Pass<"kiln-approximate-math", "::mlir::ModuleOp"> {
+  let summary = "Expand f32 exp, expm1, tanh and erf into polynomials";
+  let description = [{
+    Rewrites `math.exp`, `math.expm1`, `math.tanh` and `math.erf` on f32
+    (scalars or vectors) into MLIR's polynomial approximations
+    (`populateMathPolynomialApproximationPatterns`): arithmetic that LLVM's
+    vectorizer handles, where libm's scalar calls would keep the loops of
+    sigmoid, SiLU, softmax and GELU scalar. The approximations are accurate
+    to a few ulp in f32; other functions and types keep their libm calls.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // KILN_PASSES_LOWERING_PASSES_TD
