@@ -196,13 +196,14 @@ typedef struct {
   int64_t c_stride, y_stride, x_stride; /* image strides */
   int64_t kh, kw, out_w, sy, sx, dy, dx;
   /* Implicit zero padding: windows may start above/left of the image
-   * (pad_top, pad_left) or run past its in_h x in_w end. */
-  int padded;
+   * (pad_top, pad_left) or run past its in_h x in_w end; `inside` when no
+   * window does. */
   int64_t pad_top, pad_left, in_h, in_w;
+  int inside;
 } b_source;
 
-typedef void (*micro_kernel_fn)(int64_t, const float *, const float *,
-                                float *, int64_t, int64_t, int64_t, int64_t);
+typedef void (*micro_kernel_fn)(int64_t, const float *, const float *, float *,
+                                int64_t, int64_t, int64_t, int64_t);
 
 typedef struct {
   micro_kernel_fn kernel;
@@ -251,12 +252,14 @@ static void pack_a(const gemm_problem *g, int64_t i0, int64_t mc, int64_t p0,
   }
 }
 
-/* pack_b for an image with implicit zero padding: each run of columns
- * (same output row, consecutive x at unit stride) copies the part of its
- * input row inside the image and zero-fills the rest. */
-static void pack_b_padded_image(const gemm_problem *g, int64_t p0, int64_t kc,
-                                int64_t j0, int64_t nc, float *out) {
+/* pack_b for an image (implicit im2col) with implicit zero padding. A run
+ * is a set of columns on one output row at consecutive x, whose input
+ * elements are sx apart; each run copies the part of its input row inside
+ * the image and zero-fills the rest. */
+static void pack_b_image(const gemm_problem *g, int64_t p0, int64_t kc,
+                         int64_t j0, int64_t nc, float *out) {
   const b_source *b = &g->b;
+  int64_t step = b->sx * b->x_stride; /* input distance between columns */
   for (int64_t jp = 0; jp < nc; jp += NR) {
     int64_t cols = nc - jp < NR ? nc - jp : NR;
     int64_t iy0[NR], ix0[NR], run_start[NR + 1], run_count = 0;
@@ -264,8 +267,15 @@ static void pack_b_padded_image(const gemm_problem *g, int64_t p0, int64_t kc,
       int64_t jj = j0 + jp + j;
       iy0[j] = (jj / b->out_w) * b->sy - b->pad_top;
       ix0[j] = (jj % b->out_w) * b->sx - b->pad_left;
-      if (j == 0 || b->sx != 1 || b->x_stride != 1 || iy0[j] != iy0[j - 1] ||
-          ix0[j] != ix0[j - 1] + 1)
+      /* Without padding, a run may also continue onto the next output row
+       * when the elements stay evenly spaced in memory (1x1 convolutions
+       * of whole rows); it then needs no bounds. */
+      int continues =
+          j > 0 && (iy0[j] == iy0[j - 1] ||
+                    (b->inside && iy0[j] * b->y_stride + ix0[j] * b->x_stride ==
+                                      iy0[j - 1] * b->y_stride +
+                                          ix0[j - 1] * b->x_stride + step));
+      if (!continues)
         run_start[run_count++] = j;
     }
     run_start[run_count] = cols;
@@ -285,31 +295,59 @@ static void pack_b_padded_image(const gemm_problem *g, int64_t p0, int64_t kc,
       for (int64_t r = 0; r < run_count; ++r) {
         int64_t start = run_start[r], length = run_start[r + 1] - start;
         int64_t iy = iy0[start] + oy, ix = ix0[start] + ox;
+        /* Elements t in [lo, hi) of the run lie inside the image. */
         int64_t lo = 0, hi = 0;
-        if (iy >= 0 && iy < b->in_h) {
-          lo = ix < 0 ? -ix : 0;
-          hi = b->in_w - ix < length ? b->in_w - ix : length;
-          if (hi < lo)
-            hi = lo;
+        if (b->inside) {
+          hi = length;
+        } else if (iy >= 0 && iy < b->in_h) {
+          lo = ix < 0 ? (-ix + b->sx - 1) / b->sx : 0;
+          hi = ix < b->in_w ? (b->in_w - ix + b->sx - 1) / b->sx : 0;
+          if (hi > length)
+            hi = length;
+          if (lo > hi)
+            lo = hi;
         }
+        float *restrict to = dst + start;
         for (int64_t t = 0; t < lo; ++t)
-          dst[start + t] = 0.0f;
-        const float *row = plane + iy * b->y_stride + ix * b->x_stride;
-        if (b->x_stride == 1) {
-          float *restrict to = dst + start;
-          const float *restrict from = row;
+          to[t] = 0.0f;
+        const float *restrict from =
+            plane + iy * b->y_stride + ix * b->x_stride;
+        if (step == 1 && lo == 0 && hi == NR) {
+          memcpy(to, from, NR * sizeof(float));
+        } else if (step == 1) {
           for (int64_t t = lo; t < hi; ++t)
             to[t] = from[t];
         } else {
           for (int64_t t = lo; t < hi; ++t)
-            dst[start + t] = row[t * b->x_stride];
+            to[t] = from[t * step];
         }
-        for (int64_t t = hi < lo ? lo : hi; t < length; ++t)
-          dst[start + t] = 0.0f;
+        for (int64_t t = hi; t < length; ++t)
+          to[t] = 0.0f;
       }
       for (int64_t j = cols; j < NR; ++j)
         dst[j] = 0.0f;
     }
+    out += kc * NR;
+  }
+}
+
+/* pack_b for a B stored transposed (unit stride along the reduction, the
+ * weight of a linear layer or the K of attention): each column is read
+ * along its contiguous run and scattered into the panel, which stays in L1,
+ * instead of gathering each panel row across columns. */
+static void pack_b_transposed(const gemm_problem *g, int64_t p0, int64_t kc,
+                              int64_t j0, int64_t nc, float *out) {
+  const b_source *b = &g->b;
+  for (int64_t jp = 0; jp < nc; jp += NR) {
+    int64_t cols = nc - jp < NR ? nc - jp : NR;
+    for (int64_t j = 0; j < cols; ++j) {
+      const float *column = b->base + (j0 + jp + j) * b->cs + p0;
+      for (int64_t p = 0; p < kc; ++p)
+        out[p * NR + j] = column[p];
+    }
+    for (int64_t j = cols; j < NR; ++j)
+      for (int64_t p = 0; p < kc; ++p)
+        out[p * NR + j] = 0.0f;
     out += kc * NR;
   }
 }
@@ -320,8 +358,12 @@ static void pack_b_padded_image(const gemm_problem *g, int64_t p0, int64_t kc,
 static void pack_b(const gemm_problem *g, int64_t p0, int64_t kc, int64_t j0,
                    int64_t nc, float *out) {
   const b_source *b = &g->b;
-  if (b->is_image && b->padded) {
-    pack_b_padded_image(g, p0, kc, j0, nc, out);
+  if (b->is_image) {
+    pack_b_image(g, p0, kc, j0, nc, out);
+    return;
+  }
+  if (b->rs == 1 && b->cs != 1) {
+    pack_b_transposed(g, p0, kc, j0, nc, out);
     return;
   }
   for (int64_t jp = 0; jp < nc; jp += NR) {
@@ -329,43 +371,15 @@ static void pack_b(const gemm_problem *g, int64_t p0, int64_t kc, int64_t j0,
     /* Offset of each column's element in reduction row 0, then runs of
      * columns whose elements are contiguous. */
     int64_t column[NR];
-    for (int64_t j = 0; j < cols; ++j) {
-      int64_t jj = j0 + jp + j;
-      if (b->is_image) {
-        int64_t y = jj / b->out_w, x = jj % b->out_w;
-        column[j] = y * b->sy * b->y_stride + x * b->sx * b->x_stride;
-      } else {
-        column[j] = jj * b->cs;
-      }
-    }
+    for (int64_t j = 0; j < cols; ++j)
+      column[j] = (j0 + jp + j) * b->cs;
     int64_t run_start[NR + 1], run_count = 0;
     for (int64_t j = 0; j < cols; ++j)
       if (j == 0 || column[j] != column[j - 1] + 1)
         run_start[run_count++] = j;
     run_start[run_count] = cols;
-
-    /* The reduction index decomposed as (channel, ky, kx) for images. */
-    int64_t ch = 0, ky = 0, kx = 0;
-    if (b->is_image) {
-      ch = p0 / (b->kh * b->kw);
-      ky = (p0 / b->kw) % b->kh;
-      kx = p0 % b->kw;
-    }
     for (int64_t p = 0; p < kc; ++p) {
-      const float *row;
-      if (b->is_image) {
-        row = b->base + ch * b->c_stride + ky * b->dy * b->y_stride +
-              kx * b->dx * b->x_stride;
-        if (++kx == b->kw) {
-          kx = 0;
-          if (++ky == b->kh) {
-            ky = 0;
-            ++ch;
-          }
-        }
-      } else {
-        row = b->base + (p0 + p) * b->rs;
-      }
+      const float *row = b->base + (p0 + p) * b->rs;
       float *dst = out + p * NR;
       if (run_count == 1 && cols == NR) {
         memcpy(dst, row + column[0], NR * sizeof(float));
@@ -432,8 +446,8 @@ micro_kernel_avx512(int64_t kc, const float *restrict a,
     b += NR;
   }
   if (c_cs == 1) {
-    __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF
-                              : (__mmask16)((1u << cols) - 1);
+    __mmask16 m0 =
+        cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
     __mmask16 m1 = cols >= 32   ? (__mmask16)0xFFFF
                    : cols <= 16 ? (__mmask16)0
                                 : (__mmask16)((1u << (cols - 16)) - 1);
@@ -445,9 +459,9 @@ micro_kernel_avx512(int64_t kc, const float *restrict a,
       _mm512_mask_storeu_ps(
           row, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), acc[i][0]));
       if (m1)
-        _mm512_mask_storeu_ps(row + 16, m1,
-                              _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16),
-                                            acc[i][1]));
+        _mm512_mask_storeu_ps(
+            row + 16, m1,
+            _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16), acc[i][1]));
     }
   } else {
     float tile[MR * NR];
@@ -744,10 +758,9 @@ static void conv2d_as_gemm(const kiln_memref4_f32 *in,
   b->pad_left = geo->pad_left;
   b->in_h = in->sizes[2];
   b->in_w = in->sizes[3];
-  /* Windows reaching outside the image need the bounds-checked packing. */
-  b->padded = geo->pad_top > 0 || geo->pad_left > 0 ||
-              (out->sizes[2] - 1) * geo->sy + (kh - 1) * geo->dy >= b->in_h ||
-              (out->sizes[3] - 1) * geo->sx + (kw - 1) * geo->dx >= b->in_w;
+  b->inside = geo->pad_top == 0 && geo->pad_left == 0 &&
+              (out->sizes[2] - 1) * geo->sy + (kh - 1) * geo->dy < b->in_h &&
+              (out->sizes[3] - 1) * geo->sx + (kw - 1) * geo->dx < b->in_w;
   g.c = out->aligned + out->offset + n * out->strides[0];
   g.c_rs = out->strides[1];
   g.c_cs = 1;
@@ -759,16 +772,17 @@ static int output_is_dense(const kiln_memref4_f32 *out) {
   return out->strides[3] == 1 && out->strides[2] == out->sizes[3];
 }
 
-KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_f32(
-    kiln_memref4_f32 *in, kiln_memref4_f32 *w, kiln_memref4_f32 *out,
-    int64_t sy, int64_t sx, int64_t dy, int64_t dx, int64_t pad_top,
-    int64_t pad_left) {
+KILN_EXPORT void
+_mlir_ciface_kiln_mk_conv2d_nchw_f32(kiln_memref4_f32 *in, kiln_memref4_f32 *w,
+                                     kiln_memref4_f32 *out, int64_t sy,
+                                     int64_t sx, int64_t dy, int64_t dx,
+                                     int64_t pad_top, int64_t pad_left) {
   conv_geometry geo = {sy, sx, dy, dx, pad_top, pad_left};
   int64_t kh = w->sizes[2], kw = w->sizes[3];
   /* The weights as a [filters, channels*kh*kw] matrix need them row-major
    * within a filter. */
-  int weights_dense = w->strides[3] == 1 && w->strides[2] == kw &&
-                      w->strides[1] == kh * kw;
+  int weights_dense =
+      w->strides[3] == 1 && w->strides[2] == kw && w->strides[1] == kh * kw;
   for (int64_t n = 0; n < out->sizes[0]; ++n) {
     if (weights_dense && output_is_dense(out))
       conv2d_as_gemm(in, w, NULL, out, n, kh, kw, &geo);
@@ -797,8 +811,8 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(
           dense[f * k + p0 + p] =
               packed[p0 * m_padded + (f / MR) * MR * kc + p * MR + f % MR];
     }
-    kiln_memref4_f32 w = {dense, dense, 0, {filters, channels, kh, kw},
-                          {k, kh * kw, kw, 1}};
+    kiln_memref4_f32 w = {
+        dense, dense, 0, {filters, channels, kh, kw}, {k, kh * kw, kw, 1}};
     for (int64_t n = 0; n < out->sizes[0]; ++n)
       conv2d_reference(in, &w, out, n, &geo);
     free(dense);
@@ -814,6 +828,58 @@ typedef struct {
   kiln_memref4_f32 *out;
   conv_geometry geo;
 } dwconv_problem;
+
+#if defined(__x86_64__)
+/* Depthwise planes on AVX-512 for unit dilation and stride 1 or 2: sixteen
+ * outputs per step accumulate every tap in one register (stride 2 picks the
+ * even elements of two loads with one permute), one load and store of the
+ * output per step. Returns 0 when the shape is not one it handles. */
+__attribute__((target("avx512f"))) static int
+dwconv_plane_avx512(const float *ip, int64_t iys, const float *wp, int64_t wys,
+                    int64_t wxs, int64_t kh, int64_t kw, float *op, int64_t oys,
+                    int64_t out_h, int64_t out_w, int64_t sy, int64_t sx,
+                    int64_t dy) {
+  if ((sx != 1 && sx != 2) || kh * kw > 49)
+    return 0;
+  float weights[49];
+  for (int64_t ky = 0; ky < kh; ++ky)
+    for (int64_t kx = 0; kx < kw; ++kx)
+      weights[ky * kw + kx] = wp[ky * wys + kx * wxs];
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12,
+                                        10, 8, 6, 4, 2, 0);
+  for (int64_t y = 0; y < out_h; ++y) {
+    float *orow = op + y * oys;
+    const float *irow = ip + y * sy * iys;
+    for (int64_t x = 0; x < out_w; x += 16) {
+      int64_t count = out_w - x < 16 ? out_w - x : 16;
+      __mmask16 mask = (__mmask16)((1u << count) - 1);
+      __m512 acc = _mm512_maskz_loadu_ps(mask, orow + x);
+      for (int64_t ky = 0; ky < kh; ++ky) {
+        const float *row = irow + ky * dy * iys + x * sx;
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          __m512 in;
+          if (sx == 1) {
+            in = _mm512_maskz_loadu_ps(mask, row + kx);
+          } else {
+            /* Only the even elements 2t, t < count, are read: never an
+             * element past the window's last. */
+            int64_t low_bits = 2 * count - 1 < 16 ? 2 * count - 1 : 16;
+            int64_t high_bits = count > 8 ? 2 * (count - 8) - 1 : 0;
+            __mmask16 low = (__mmask16)(((1u << low_bits) - 1) & 0x5555u);
+            __mmask16 high = (__mmask16)(((1u << high_bits) - 1) & 0x5555u);
+            __m512 a = _mm512_maskz_loadu_ps(low, row + kx);
+            __m512 b = _mm512_maskz_loadu_ps(high, row + kx + 16);
+            in = _mm512_permutex2var_ps(a, even, b);
+          }
+          acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[ky * kw + kx]), in, acc);
+        }
+      }
+      _mm512_mask_storeu_ps(orow + x, mask, acc);
+    }
+  }
+  return 1;
+}
+#endif
 
 /* Per-thread scratch for a zero-padded copy of one input plane. */
 static __thread float *plane_buffer;
@@ -840,8 +906,8 @@ dwconv_plane(void *context, int64_t task) {
   const float *ip =
       in->aligned + in->offset + n * in->strides[0] + c * in->strides[1];
   const float *wp = w->aligned + w->offset + c * w->strides[0];
-  float *op = out->aligned + out->offset + n * out->strides[0] +
-              c * out->strides[1];
+  float *op =
+      out->aligned + out->offset + n * out->strides[0] + c * out->strides[1];
   int64_t oys = out->strides[2], oxs = out->strides[3];
   int64_t sy = geo->sy, sx = geo->sx, dy = geo->dy, dx = geo->dx;
 
@@ -858,8 +924,8 @@ dwconv_plane(void *context, int64_t task) {
       float *dst = scratch + r * span_w;
       int64_t iy = r - geo->pad_top;
       int64_t lo = geo->pad_left < span_w ? geo->pad_left : span_w;
-      int64_t hi = in_w + geo->pad_left < span_w ? in_w + geo->pad_left
-                                                 : span_w;
+      int64_t hi =
+          in_w + geo->pad_left < span_w ? in_w + geo->pad_left : span_w;
       if (iy < 0 || iy >= in_h || hi <= lo) {
         memset(dst, 0, (size_t)span_w * sizeof(float));
         continue;
@@ -904,6 +970,13 @@ dwconv_plane(void *context, int64_t task) {
     }
     return;
   }
+  /* Other window sizes: all taps in one register per 16 outputs. */
+#if defined(__x86_64__)
+  if (dx == 1 && oxs == 1 && ixs == 1 && __builtin_cpu_supports("avx512f") &&
+      dwconv_plane_avx512(ip, iys, wp, w->strides[1], w->strides[2], kh, kw, op,
+                          oys, out_h, out_w, sy, sx, dy))
+    return;
+#endif
   for (int64_t y = 0; y < out_h; ++y) {
     float *restrict orow = op + y * oys;
     for (int64_t ky = 0; ky < kh; ++ky) {
