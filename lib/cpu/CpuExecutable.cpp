@@ -147,6 +147,12 @@ CpuExecutable::compile(mlir::ModuleOp module, llvm::StringRef entry,
     add("_mlir_ciface_kiln_mk_gemm_pb_f32", &_mlir_ciface_kiln_mk_gemm_pb_f32);
     add("_mlir_ciface_kiln_mk_conv2d_nchw_pa_f32",
         &_mlir_ciface_kiln_mk_conv2d_nchw_pa_f32);
+    add("_mlir_ciface_kiln_mk_gemm_pb_fused_f32",
+        &_mlir_ciface_kiln_mk_gemm_pb_fused_f32);
+    add("_mlir_ciface_kiln_mk_conv2d_nchw_pa_fused_f32",
+        &_mlir_ciface_kiln_mk_conv2d_nchw_pa_fused_f32);
+    add("_mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32",
+        &_mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32);
     add("_mlir_ciface_kiln_mk_batch_gemm_f32",
         &_mlir_ciface_kiln_mk_batch_gemm_f32);
     add("_mlir_ciface_kiln_mk_conv2d_nchw_f32",

@@ -202,8 +202,19 @@ typedef struct {
   int inside;
 } b_source;
 
-typedef void (*micro_kernel_fn)(int64_t, const float *, const float *, float *,
-                                int64_t, int64_t, int64_t, int64_t);
+/* What a micro-kernel does with its tile: C = [C +] tile [+ bias], then
+ * clamped to [lo, hi] when `clamp`. `load_c` is 0 on the first step of the
+ * reduction of an overwriting product; the biases are only given then. */
+typedef struct {
+  int load_c, clamp;
+  const float *row_bias; /* one per row of the tile, or null */
+  const float *col_bias; /* one per column of the tile, or null */
+  float lo, hi;
+} tile_epilogue;
+
+typedef void (*micro_kernel_fn)(const tile_epilogue *, int64_t, const float *,
+                                const float *, float *, int64_t, int64_t,
+                                int64_t, int64_t);
 
 typedef struct {
   micro_kernel_fn kernel;
@@ -215,6 +226,12 @@ typedef struct {
   int64_t c_rs, c_cs;
   /* A or B already packed whole (kiln_mk_pack_a_f32 / _b_f32), or null. */
   const float *packed_a, *packed_b;
+  /* Fused epilogue: C is overwritten (not accumulated into) when
+   * `overwrite`, with the bias per row or per column added, then clamped
+   * to [lo, hi] when `clamp`. */
+  int overwrite, clamp;
+  const float *row_bias, *col_bias;
+  float lo, hi;
   int64_t m_chunk, m_tasks, nc, n_blocks;
 } gemm_problem;
 
@@ -398,16 +415,33 @@ static void pack_b(const gemm_problem *g, int64_t p0, int64_t kc, int64_t j0,
   }
 }
 
-/* Adds an MR x NR tile to C (rows x cols of it are real). */
-static void add_tile(const float *tile, float *c, int64_t c_rs, int64_t c_cs,
-                     int64_t rows, int64_t cols) {
+/* Applies the epilogue to an MR x NR tile and stores it into C (rows x
+ * cols of it are real). */
+static void finish_tile(const tile_epilogue *e, const float *tile, float *c,
+                        int64_t c_rs, int64_t c_cs, int64_t rows,
+                        int64_t cols) {
   for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < cols; ++j)
-      c[i * c_rs + j * c_cs] += tile[i * NR + j];
+    for (int64_t j = 0; j < cols; ++j) {
+      float *out = c + i * c_rs + j * c_cs;
+      float value = tile[i * NR + j];
+      if (e->load_c)
+        value += *out;
+      if (e->row_bias)
+        value += e->row_bias[i];
+      if (e->col_bias)
+        value += e->col_bias[j];
+      if (e->clamp) {
+        /* NaN stays NaN, as arith.maximumf/minimumf keep it. */
+        value = value < e->lo ? e->lo : value;
+        value = value > e->hi ? e->hi : value;
+      }
+      *out = value;
+    }
 }
 
 /* The portable micro-kernel: an MR x NR tile of C += A panel * B panel. */
-static void micro_kernel_generic(int64_t kc, const float *restrict a,
+static void micro_kernel_generic(const tile_epilogue *e, int64_t kc,
+                                 const float *restrict a,
                                  const float *restrict b, float *c,
                                  int64_t c_rs, int64_t c_cs, int64_t rows,
                                  int64_t cols) {
@@ -420,14 +454,14 @@ static void micro_kernel_generic(int64_t kc, const float *restrict a,
         tile[i * NR + j] += ai * b[p * NR + j];
     }
   }
-  add_tile(tile, c, c_rs, c_cs, rows, cols);
+  finish_tile(e, tile, c, c_rs, c_cs, rows, cols);
 }
 
 #if defined(__x86_64__)
 /* The AVX-512 micro-kernel: MR x 32 of C in 2*MR zmm registers; per step
  * of the reduction, two loads of B and MR broadcasts of A feed 2*MR FMAs. */
 __attribute__((target("avx512f,fma"))) static void
-micro_kernel_avx512(int64_t kc, const float *restrict a,
+micro_kernel_avx512(const tile_epilogue *e, int64_t kc, const float *restrict a,
                     const float *restrict b, float *c, int64_t c_rs,
                     int64_t c_cs, int64_t rows, int64_t cols) {
   __m512 acc[MR][2];
@@ -451,17 +485,38 @@ micro_kernel_avx512(int64_t kc, const float *restrict a,
     __mmask16 m1 = cols >= 32   ? (__mmask16)0xFFFF
                    : cols <= 16 ? (__mmask16)0
                                 : (__mmask16)((1u << (cols - 16)) - 1);
+    __m512 col0 = _mm512_setzero_ps(), col1 = _mm512_setzero_ps();
+    if (e->col_bias) {
+      col0 = _mm512_maskz_loadu_ps(m0, e->col_bias);
+      col1 = _mm512_maskz_loadu_ps(m1, e->col_bias + 16);
+    }
+    __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       if (i >= rows)
         break;
       float *row = c + i * c_rs;
-      _mm512_mask_storeu_ps(
-          row, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), acc[i][0]));
+      __m512 v0 = acc[i][0], v1 = acc[i][1];
+      if (e->load_c) {
+        v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), v0);
+        v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16), v1);
+      }
+      if (e->row_bias) {
+        __m512 bias = _mm512_set1_ps(e->row_bias[i]);
+        v0 = _mm512_add_ps(v0, bias);
+        v1 = _mm512_add_ps(v1, bias);
+      }
+      v0 = _mm512_add_ps(v0, col0);
+      v1 = _mm512_add_ps(v1, col1);
+      if (e->clamp) {
+        /* max/min return their second operand when either is NaN: NaN
+         * stays NaN, as with arith.maximumf/minimumf. */
+        v0 = _mm512_min_ps(hi, _mm512_max_ps(lo, v0));
+        v1 = _mm512_min_ps(hi, _mm512_max_ps(lo, v1));
+      }
+      _mm512_mask_storeu_ps(row, m0, v0);
       if (m1)
-        _mm512_mask_storeu_ps(
-            row + 16, m1,
-            _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16), acc[i][1]));
+        _mm512_mask_storeu_ps(row + 16, m1, v1);
     }
   } else {
     float tile[MR * NR];
@@ -470,7 +525,7 @@ micro_kernel_avx512(int64_t kc, const float *restrict a,
       _mm512_storeu_ps(tile + i * NR, acc[i][0]);
       _mm512_storeu_ps(tile + i * NR + 16, acc[i][1]);
     }
-    add_tile(tile, c, c_rs, c_cs, rows, cols);
+    finish_tile(e, tile, c, c_rs, c_cs, rows, cols);
   }
 }
 #endif
@@ -531,7 +586,14 @@ static void gemm_task(void *context, int64_t task) {
         for (int64_t ip = 0; ip < mc; ip += MR) {
           int64_t rows = mc - ip < MR ? mc - ip : MR;
           float *c = g->c + (ib + ip) * g->c_rs + (j0 + jp) * g->c_cs;
-          kernel(kc, a_block + (ip / MR) * kc * MR, bp, c, g->c_rs, g->c_cs,
+          tile_epilogue e = {
+              !(g->overwrite && p0 == 0),
+              g->clamp && p0 + kc >= g->k,
+              p0 == 0 && g->row_bias ? g->row_bias + ib + ip : NULL,
+              p0 == 0 && g->col_bias ? g->col_bias + j0 + jp : NULL,
+              g->lo,
+              g->hi};
+          kernel(&e, kc, a_block + (ip / MR) * kc * MR, bp, c, g->c_rs, g->c_cs,
                  rows, cols);
         }
       }
@@ -683,6 +745,31 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pb_f32(kiln_memref2_f32 *a,
   gemm_run(&g);
 }
 
+KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pb_fused_f32(
+    kiln_memref2_f32 *a, kiln_memref1_f32 *packed_b, kiln_memref1_f32 *bias,
+    kiln_memref2_f32 *c, int64_t has_bias, int64_t clamp, float lo, float hi) {
+  gemm_problem g;
+  memset(&g, 0, sizeof(g));
+  g.m = c->sizes[0];
+  g.n = c->sizes[1];
+  g.k = a->sizes[1];
+  g.a = a->aligned + a->offset;
+  g.a_rs = a->strides[0];
+  g.a_cs = a->strides[1];
+  g.packed_b = packed_b->aligned + packed_b->offset;
+  g.c = c->aligned + c->offset;
+  g.c_rs = c->strides[0];
+  g.c_cs = c->strides[1];
+  g.overwrite = 1;
+  g.clamp = (int)clamp;
+  g.col_bias = has_bias ? bias->aligned + bias->offset : NULL;
+  g.lo = lo;
+  g.hi = hi;
+  if (g.k == 0)
+    abort(); /* the pass never fuses an empty reduction */
+  gemm_run(&g);
+}
+
 /*===------------------------------------------------------------------===*
  * Convolutions
  *===------------------------------------------------------------------===*/
@@ -728,9 +815,17 @@ static void conv2d_reference(const kiln_memref4_f32 *in,
 static void conv2d_as_gemm(const kiln_memref4_f32 *in,
                            const kiln_memref4_f32 *w, const float *packed_w,
                            kiln_memref4_f32 *out, int64_t n, int64_t kh,
-                           int64_t kw, const conv_geometry *geo) {
+                           int64_t kw, const conv_geometry *geo,
+                           const gemm_problem *epilogue) {
   gemm_problem g;
   memset(&g, 0, sizeof(g));
+  if (epilogue) {
+    g.overwrite = epilogue->overwrite;
+    g.clamp = epilogue->clamp;
+    g.row_bias = epilogue->row_bias;
+    g.lo = epilogue->lo;
+    g.hi = epilogue->hi;
+  }
   g.m = out->sizes[1];
   g.n = out->sizes[2] * out->sizes[3];
   g.k = in->sizes[1] * kh * kw;
@@ -785,7 +880,7 @@ _mlir_ciface_kiln_mk_conv2d_nchw_f32(kiln_memref4_f32 *in, kiln_memref4_f32 *w,
       w->strides[3] == 1 && w->strides[2] == kw && w->strides[1] == kh * kw;
   for (int64_t n = 0; n < out->sizes[0]; ++n) {
     if (weights_dense && output_is_dense(out))
-      conv2d_as_gemm(in, w, NULL, out, n, kh, kw, &geo);
+      conv2d_as_gemm(in, w, NULL, out, n, kh, kw, &geo, NULL);
     else
       conv2d_reference(in, w, out, n, &geo);
   }
@@ -819,7 +914,28 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(
     return;
   }
   for (int64_t n = 0; n < out->sizes[0]; ++n)
-    conv2d_as_gemm(in, NULL, packed, out, n, kh, kw, &geo);
+    conv2d_as_gemm(in, NULL, packed, out, n, kh, kw, &geo, NULL);
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_pa_fused_f32(
+    kiln_memref4_f32 *in, kiln_memref1_f32 *packed_w, kiln_memref1_f32 *bias,
+    kiln_memref4_f32 *out, int64_t kh, int64_t kw, int64_t sy, int64_t sx,
+    int64_t dy, int64_t dx, int64_t pad_top, int64_t pad_left, int64_t has_bias,
+    int64_t clamp, float lo, float hi) {
+  conv_geometry geo = {sy, sx, dy, dx, pad_top, pad_left};
+  gemm_problem epilogue;
+  memset(&epilogue, 0, sizeof(epilogue));
+  epilogue.overwrite = 1;
+  epilogue.clamp = (int)clamp;
+  epilogue.row_bias = has_bias ? bias->aligned + bias->offset : NULL;
+  epilogue.lo = lo;
+  epilogue.hi = hi;
+  const float *packed = packed_w->aligned + packed_w->offset;
+  /* The pass only fuses into dense outputs (a fresh buffer). */
+  if (!output_is_dense(out) || in->sizes[1] * kh * kw == 0)
+    abort();
+  for (int64_t n = 0; n < out->sizes[0]; ++n)
+    conv2d_as_gemm(in, NULL, packed, out, n, kh, kw, &geo, &epilogue);
 }
 
 typedef struct {
@@ -827,6 +943,11 @@ typedef struct {
   const kiln_memref3_f32 *w;
   kiln_memref4_f32 *out;
   conv_geometry geo;
+  /* Fused epilogue: each output plane starts as its bias (or 0) instead of
+   * accumulating, and is clamped to [lo, hi] while still in cache. */
+  int overwrite, clamp;
+  const float *bias;
+  float lo, hi;
 } dwconv_problem;
 
 #if defined(__x86_64__)
@@ -891,7 +1012,7 @@ static __thread size_t plane_size;
  * lies inside it. 3x3 keeps all nine taps in registers; other sizes take
  * one pass per tap, left to the compiler's vectorizer. */
 __attribute__((target_clones("avx512f", "default"))) static void
-dwconv_plane(void *context, int64_t task) {
+dwconv_plane_compute(void *context, int64_t task) {
   const dwconv_problem *d = (const dwconv_problem *)context;
   const kiln_memref4_f32 *in = d->in;
   const kiln_memref3_f32 *w = d->w;
@@ -999,10 +1120,61 @@ dwconv_plane(void *context, int64_t task) {
   }
 }
 
+/* One plane with its epilogue around the accumulation. */
+static void dwconv_plane(void *context, int64_t task) {
+  const dwconv_problem *d = (const dwconv_problem *)context;
+  kiln_memref4_f32 *out = d->out;
+  int64_t channels = out->sizes[1];
+  int64_t n = task / channels, c = task % channels;
+  float *op =
+      out->aligned + out->offset + n * out->strides[0] + c * out->strides[1];
+  int64_t out_h = out->sizes[2], out_w = out->sizes[3];
+  int64_t oys = out->strides[2], oxs = out->strides[3];
+  if (d->overwrite) {
+    float start = d->bias ? d->bias[c] : 0.0f;
+    for (int64_t y = 0; y < out_h; ++y)
+      for (int64_t x = 0; x < out_w; ++x)
+        op[y * oys + x * oxs] = start;
+  }
+  dwconv_plane_compute(context, task);
+  if (d->clamp)
+    for (int64_t y = 0; y < out_h; ++y)
+      for (int64_t x = 0; x < out_w; ++x) {
+        float *value = op + y * oys + x * oxs;
+        /* NaN stays NaN, as arith.maximumf/minimumf keep it. */
+        *value = *value < d->lo ? d->lo : *value;
+        *value = *value > d->hi ? d->hi : *value;
+      }
+}
+
 KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(
     kiln_memref4_f32 *in, kiln_memref3_f32 *w, kiln_memref4_f32 *out,
     int64_t sy, int64_t sx, int64_t dy, int64_t dx, int64_t pad_top,
     int64_t pad_left) {
-  dwconv_problem d = {in, w, out, {sy, sx, dy, dx, pad_top, pad_left}};
+  dwconv_problem d;
+  memset(&d, 0, sizeof(d));
+  d.in = in;
+  d.w = w;
+  d.out = out;
+  d.geo = (conv_geometry){sy, sx, dy, dx, pad_top, pad_left};
+  kiln_parallel_for(out->sizes[0] * out->sizes[1], dwconv_plane, &d);
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32(
+    kiln_memref4_f32 *in, kiln_memref3_f32 *w, kiln_memref1_f32 *bias,
+    kiln_memref4_f32 *out, int64_t sy, int64_t sx, int64_t dy, int64_t dx,
+    int64_t pad_top, int64_t pad_left, int64_t has_bias, int64_t clamp,
+    float lo, float hi) {
+  dwconv_problem d;
+  memset(&d, 0, sizeof(d));
+  d.in = in;
+  d.w = w;
+  d.out = out;
+  d.geo = (conv_geometry){sy, sx, dy, dx, pad_top, pad_left};
+  d.overwrite = 1;
+  d.clamp = (int)clamp;
+  d.bias = has_bias ? bias->aligned + bias->offset : NULL;
+  d.lo = lo;
+  d.hi = hi;
   kiln_parallel_for(out->sizes[0] * out->sizes[1], dwconv_plane, &d);
 }

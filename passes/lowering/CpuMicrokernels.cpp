@@ -22,7 +22,9 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/StringSet.h"
+
 #include "llvm/ADT/TypeSwitch.h"
+#include <limits>
 
 namespace kiln {
 #define GEN_PASS_DEF_CPUMICROKERNELSPASS
@@ -245,6 +247,176 @@ std::optional<FoldablePad> matchFoldablePad(Value input, Operation *consumer) {
   return pad;
 }
 
+/// An epilogue a contraction kernel can apply while storing its output:
+/// the bias (or zero) the output buffer was initialized with, and an
+/// elementwise clamp (ReLU, ReLU6, clip) applied right after.
+struct FusableEpilogue {
+  Value bias; // 1-D memref; null for a zero init
+  bool clamp = false;
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+  Value target;                 // the buffer the kernel writes
+  SmallVector<Operation *> ops; // erased, in this order, after the rewrite
+};
+
+/// The constant f32 value of `value`, if it is one.
+std::optional<float> getConstantFloat(Value value) {
+  FloatAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  return static_cast<float>(attr.getValueAsDouble());
+}
+
+/// Matches a linalg.generic computing clamp(x, lo, hi) elementwise with
+/// arith.maximumf / arith.minimumf (either or both) from its only input to
+/// its only output, both of the same static shape and identity layout.
+std::optional<std::pair<float, float>> matchClamp(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }) ||
+      op.getNumReductionLoops() != 0)
+    return std::nullopt;
+  Block &body = op.getRegion().front();
+  for (Operation &inner : body.without_terminator())
+    if (!isa<arith::ConstantOp, arith::MaximumFOp, arith::MinimumFOp>(inner))
+      return std::nullopt;
+  Value value = body.getTerminator()->getOperand(0);
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+  bool any = false;
+  // min(max(x, lo), hi), max(x, lo) or min(x, hi); constants on either side.
+  auto peel = [&](auto minOrMax, float &bound) {
+    if (!minOrMax)
+      return;
+    for (int side = 0; side < 2; ++side)
+      if (std::optional<float> constant =
+              getConstantFloat(minOrMax->getOperand(side))) {
+        bound = *constant;
+        value = minOrMax->getOperand(1 - side);
+        any = true;
+        return;
+      }
+  };
+  peel(value.getDefiningOp<arith::MinimumFOp>(), hi);
+  peel(value.getDefiningOp<arith::MaximumFOp>(), lo);
+  if (!any || value != body.getArgument(0) || !(lo <= hi))
+    return std::nullopt;
+  return std::make_pair(lo, hi);
+}
+
+/// True when no op strictly between `from` and `to` (same block) may read
+/// or write a buffer rooted at `root` (`root`'s own allocation aside).
+bool untouchedBetween(Operation *from, Operation *to, Value root) {
+  for (Operation *op = from->getNextNode(); op && op != to;
+       op = op->getNextNode()) {
+    if (op == root.getDefiningOp())
+      continue;
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      if (op->getNumRegions() == 0 && isPure(op))
+        continue;
+      return false;
+    }
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &effect : instances) {
+      Value touched = effect.getValue();
+      if (!touched || getRootBuffer(touched) == root)
+        return false;
+    }
+  }
+  return true;
+}
+
+/// Matches the output buffer `out` of the contraction `consumer` as
+///   %out = memref.alloc ; linalg.broadcast %bias (dims `biasDims`) or a
+///   zero fill into %out ; <consumer> ; [clamp generic %out -> %dst] ;
+///   memref.dealloc %out
+/// with %out used by nothing else; `inputs` are the buffers the kernel
+/// reads, which %dst must not alias.
+std::optional<FusableEpilogue> matchEpilogue(Value out, Operation *consumer,
+                                             ArrayRef<int64_t> biasDims,
+                                             ValueRange inputs) {
+  auto alloc = out.getDefiningOp<memref::AllocOp>();
+  if (!alloc || !alloc.getType().hasStaticShape() ||
+      !alloc.getType().getLayout().isIdentity())
+    return std::nullopt;
+  Operation *init = nullptr;
+  SmallVector<Operation *> deallocs, readers;
+  Block *block = consumer->getBlock();
+  for (Operation *user : alloc->getUsers()) {
+    if (user == consumer)
+      continue;
+    if (isa<memref::DeallocOp>(user)) {
+      deallocs.push_back(user);
+      continue;
+    }
+    if (user->getBlock() != block)
+      return std::nullopt;
+    if (user->isBeforeInBlock(consumer)) {
+      if (init)
+        return std::nullopt;
+      init = user;
+      continue;
+    }
+    readers.push_back(user);
+  }
+  if (!init)
+    return std::nullopt;
+  // The clamp is fused when it is the product's only reader; otherwise the
+  // bias alone is.
+  linalg::GenericOp activation;
+  if (readers.size() == 1)
+    if (auto generic = dyn_cast<linalg::GenericOp>(readers.front()))
+      if (matchClamp(generic))
+        activation = generic;
+  FusableEpilogue epilogue;
+  if (auto broadcast = dyn_cast<linalg::BroadcastOp>(init)) {
+    if (broadcast.getInit() != out || broadcast.getDimensions() != biasDims ||
+        cast<MemRefType>(broadcast.getInput().getType()).getRank() != 1)
+      return std::nullopt;
+    epilogue.bias = broadcast.getInput();
+  } else if (!isZeroFill(init, out)) {
+    return std::nullopt;
+  }
+  epilogue.target = out;
+  epilogue.ops.push_back(init);
+  if (activation) {
+    std::optional<std::pair<float, float>> bounds = matchClamp(activation);
+    Value dst = activation.getDpsInits()[0];
+    auto dstType = dyn_cast<MemRefType>(dst.getType());
+    Value dstRoot = getRootBuffer(dst);
+    if (!bounds || activation.getDpsInputs()[0] != out || !dstType ||
+        dstType.getShape() != alloc.getType().getShape() ||
+        !dstType.getLayout().isIdentity() ||
+        !untouchedBetween(consumer, activation, dstRoot) ||
+        llvm::any_of(
+            inputs,
+            [&](Value input) { return getRootBuffer(input) == dstRoot; }) ||
+        (epilogue.bias && getRootBuffer(epilogue.bias) == dstRoot))
+      return std::nullopt;
+    // The kernel writes %dst where the product was: an allocation of it
+    // in between moves up.
+    if (auto dstAlloc = dst.getDefiningOp<memref::AllocOp>()) {
+      if (dstAlloc->getBlock() == block && dstAlloc->getNumOperands() == 0 &&
+          consumer->isBeforeInBlock(dstAlloc))
+        dstAlloc->moveBefore(consumer);
+    }
+    if (auto definer = dst.getDefiningOp(); definer &&
+                                            definer->getBlock() == block &&
+                                            !definer->isBeforeInBlock(consumer))
+      return std::nullopt;
+    epilogue.clamp = true;
+    epilogue.lo = bounds->first;
+    epilogue.hi = bounds->second;
+    epilogue.target = dst;
+    epilogue.ops.push_back(activation);
+    llvm::append_range(epilogue.ops, deallocs);
+    epilogue.ops.push_back(alloc);
+  }
+  return epilogue;
+}
+
 struct CpuMicrokernelsPass
     : kiln::impl::CpuMicrokernelsPassBase<CpuMicrokernelsPass> {
   using CpuMicrokernelsPassBase::CpuMicrokernelsPassBase;
@@ -285,14 +457,21 @@ struct CpuMicrokernelsPass
               })
               .Case([&](linalg::DepthwiseConv2DNchwChwOp conv) {
                 return rewriteConv(builder, conv, "kiln_mk_dwconv2d_nchw_f32",
-                                   conv.getStrides(), conv.getDilations());
+                                   conv.getStrides(), conv.getDilations(),
+                                   "kiln_mk_dwconv2d_nchw_fused_f32");
               })
               .Default([](Operation *) { return failure(); });
       if (succeeded(result))
         op->erase();
     }
+    // Casts made for operands that fused kernels no longer take go first,
+    // so that the buffers below lose every use.
+    eraseUnusedSources(getOperation(), {});
     for (FoldablePad &pad : foldedPads)
       for (Operation *op : pad.ops)
+        op->erase();
+    for (FusableEpilogue &epilogue : fusedEpilogues)
+      for (Operation *op : epilogue.ops)
         op->erase();
     // Weights now read in packed form: drop their original globals when
     // nothing else reads them.
@@ -304,6 +483,40 @@ private:
 
   /// Padding copies folded into kernels, erased after their convolutions.
   SmallVector<FoldablePad> foldedPads;
+  /// Bias inits and clamps fused into kernels, erased after the rewrite.
+  SmallVector<FusableEpilogue> fusedEpilogues;
+
+  /// matchEpilogue when `fuse-epilogues` is on, recorded for erasure.
+  std::optional<FusableEpilogue> fuseEpilogue(Value out, Operation *consumer,
+                                              ArrayRef<int64_t> biasDims,
+                                              ValueRange inputs) {
+    if (!fuseEpilogues)
+      return std::nullopt;
+    std::optional<FusableEpilogue> epilogue =
+        matchEpilogue(out, consumer, biasDims, inputs);
+    if (epilogue)
+      fusedEpilogues.push_back(*epilogue);
+    return epilogue;
+  }
+
+  /// Inserts the fused kernels' bias argument at `biasPosition` (with no
+  /// bias, `placeholder`, never read) and appends has_bias, clamp, lo, hi.
+  void appendEpilogueArguments(OpBuilder &builder, Location loc,
+                               const FusableEpilogue &epilogue,
+                               Value placeholder,
+                               SmallVectorImpl<Value> &operands,
+                               size_t biasPosition) {
+    operands.insert(operands.begin() + biasPosition,
+                    epilogue.bias ? castToDynamic(builder, loc, epilogue.bias)
+                                  : placeholder);
+    operands.push_back(arith::ConstantIntOp::create(
+        builder, loc, epilogue.bias ? 1 : 0, /*width=*/64));
+    operands.push_back(arith::ConstantIntOp::create(
+        builder, loc, epilogue.clamp ? 1 : 0, /*width=*/64));
+    for (float bound : {epilogue.lo, epilogue.hi})
+      operands.push_back(arith::ConstantFloatOp::create(
+          builder, loc, builder.getF32Type(), APFloat(bound)));
+  }
 
   /// matchFoldablePad when `fold-padding` is on; a match is recorded so
   /// that its ops are erased once the convolution is replaced.
@@ -434,13 +647,28 @@ private:
         (maps[1] != map(k, n) && maps[1] != map(n, k)))
       return failure();
     Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
-    Value c = castToDynamic(builder, loc, op.getDpsInits()[0]);
+    auto castOutput = [&] {
+      return castToDynamic(builder, loc, op.getDpsInits()[0]);
+    };
     // A constant operand (a weight) is packed now, into its own global.
     if (prepackWeights) {
       if (Value packed = packConstant(builder, loc, rhs, Operand::B,
                                       /*transposed=*/maps[1] == map(n, k))) {
         Value a =
             orientOperand(builder, loc, lhs, maps[0], map(m, k), map(k, m));
+        std::optional<FusableEpilogue> epilogue =
+            fuseEpilogue(op.getDpsInits()[0], op, {0}, ValueRange{lhs});
+        if (epilogue) {
+          SmallVector<Value> operands = {
+              a, packed, castToDynamic(builder, loc, epilogue->target)};
+          appendEpilogueArguments(builder, loc, *epilogue, packed, operands,
+                                  /*biasPosition=*/2);
+          func::FuncOp kernel = getKernel("kiln_mk_gemm_pb_fused_f32",
+                                          ValueRange(operands).getTypes());
+          func::CallOp::create(builder, loc, kernel, operands);
+          return success();
+        }
+        Value c = castOutput();
         func::FuncOp kernel =
             getKernel("kiln_mk_gemm_pb_f32",
                       {a.getType(), packed.getType(), c.getType()});
@@ -451,6 +679,7 @@ private:
                                       /*transposed=*/maps[0] == map(k, m))) {
         Value b =
             orientOperand(builder, loc, rhs, maps[1], map(k, n), map(n, k));
+        Value c = castOutput();
         func::FuncOp kernel =
             getKernel("kiln_mk_gemm_pa_f32",
                       {packed.getType(), b.getType(), c.getType()});
@@ -460,6 +689,7 @@ private:
     }
     Value a = orientOperand(builder, loc, lhs, maps[0], map(m, k), map(k, m));
     Value b = orientOperand(builder, loc, rhs, maps[1], map(k, n), map(n, k));
+    Value c = castOutput();
     func::FuncOp kernel =
         getKernel("kiln_mk_gemm_f32", {a.getType(), b.getType(), c.getType()});
     func::CallOp::create(builder, loc, kernel, ValueRange{a, b, c});
@@ -509,39 +739,66 @@ private:
     std::optional<FoldablePad> pad = foldPad(input, op);
     if (pad)
       input = pad->source;
-    SmallVector<Value> operands = {
-        castToDynamic(builder, loc, input), packed,
-        castToDynamic(builder, loc, op.getDpsInits()[0])};
+    std::optional<FusableEpilogue> epilogue =
+        fuseEpilogue(op.getDpsInits()[0], op, {0, 2, 3}, ValueRange{input});
+    Value out = epilogue ? epilogue->target : op.getDpsInits()[0];
+    SmallVector<Value> operands = {castToDynamic(builder, loc, input), packed,
+                                   castToDynamic(builder, loc, out)};
     for (int64_t value :
          {weightType.getDimSize(2), weightType.getDimSize(3), s[0], s[1], d[0],
           d[1], pad ? pad->top : 0, pad ? pad->left : 0})
       operands.push_back(
           arith::ConstantIntOp::create(builder, loc, value, /*width=*/64));
-    func::FuncOp kernel = getKernel("kiln_mk_conv2d_nchw_pa_f32",
-                                    ValueRange(operands).getTypes());
+    if (epilogue)
+      appendEpilogueArguments(builder, loc, *epilogue, packed, operands,
+                              /*biasPosition=*/2);
+    func::FuncOp kernel =
+        getKernel(epilogue ? "kiln_mk_conv2d_nchw_pa_fused_f32"
+                           : "kiln_mk_conv2d_nchw_pa_f32",
+                  ValueRange(operands).getTypes());
     func::CallOp::create(builder, loc, kernel, operands);
     return success();
   }
 
+  /// A convolution (input, weights, output operands) as a call to `name`
+  /// with strides, dilations and padding, or to `fusedName` (when not
+  /// empty) with a fused bias and clamp.
   LogicalResult rewriteConv(OpBuilder &builder, linalg::LinalgOp op,
                             StringRef name, DenseIntElementsAttr strides,
-                            DenseIntElementsAttr dilations) {
+                            DenseIntElementsAttr dilations,
+                            StringRef fusedName = {}) {
     Location loc = op.getLoc();
     SmallVector<int64_t> s = llvm::to_vector(strides.getValues<int64_t>());
     SmallVector<int64_t> d = llvm::to_vector(dilations.getValues<int64_t>());
     if (s.size() != 2 || d.size() != 2)
       return failure();
-    std::optional<FoldablePad> pad = foldPad(op.getDpsInputs()[0], op);
-    SmallVector<Value> operands;
-    for (Value operand : op->getOperands())
-      operands.push_back(castToDynamic(
-          builder, loc,
-          pad && operand == op.getDpsInputs()[0] ? pad->source : operand));
+    Value input = op.getDpsInputs()[0], output = op.getDpsInits()[0];
+    std::optional<FoldablePad> pad = foldPad(input, op);
+    if (pad)
+      input = pad->source;
+    // A fused variant takes a 1-D bias: fuse only when there is one.
+    std::optional<FusableEpilogue> epilogue;
+    if (!fusedName.empty() && fuseEpilogues) {
+      epilogue = matchEpilogue(output, op, {0, 2, 3},
+                               ValueRange{input, op.getDpsInputs()[1]});
+      if (epilogue && epilogue->bias)
+        fusedEpilogues.push_back(*epilogue);
+      else
+        epilogue.reset();
+    }
+    SmallVector<Value> operands = {
+        castToDynamic(builder, loc, input),
+        castToDynamic(builder, loc, op.getDpsInputs()[1]),
+        castToDynamic(builder, loc, epilogue ? epilogue->target : output)};
     for (int64_t value :
          {s[0], s[1], d[0], d[1], pad ? pad->top : 0, pad ? pad->left : 0})
       operands.push_back(
           arith::ConstantIntOp::create(builder, loc, value, /*width=*/64));
-    func::FuncOp kernel = getKernel(name, ValueRange(operands).getTypes());
+    if (epilogue)
+      appendEpilogueArguments(builder, loc, *epilogue, Value(), operands,
+                              /*biasPosition=*/2);
+    func::FuncOp kernel =
+        getKernel(epilogue ? fusedName : name, ValueRange(operands).getTypes());
     func::CallOp::create(builder, loc, kernel, operands);
     return success();
   }

@@ -12,6 +12,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -138,6 +139,46 @@ TEST(Kernels, PrepackedOperandsMatchOnTheFly) {
   }
 }
 
+/// The fused product overwrites C with clamp(A*B + bias[column]); NaN
+/// products stay NaN through the clamp, as arith.maximumf/minimumf keep it.
+TEST(Kernels, FusedGemmAddsBiasAndClamps) {
+  ThreadScope threads(2);
+  for (auto [m, n, k] : {std::tuple<int64_t, int64_t, int64_t>{64, 70, 300},
+                         {3, 33, 5},
+                         {17, 512, 784}}) {
+    std::vector<float> a = randomValues(m * k, 14);
+    a[0] = std::nanf("");                           // row 0 of C is NaN
+    std::vector<float> w = randomValues(n * k, 15); // B stored as [n][k]
+    std::vector<float> bias = randomValues(n, 16);
+    std::vector<float> packed(kiln_mk_packed_b_size(k, n));
+    kiln_mk_pack_b_f32(w.data(), k, n, 1, k, packed.data());
+    kiln_memref1_f32 pb = {
+        packed.data(), packed.data(), 0, {int64_t(packed.size())}, {1}};
+    kiln_memref1_f32 bv = {bias.data(), bias.data(), 0, {n}, {1}};
+    std::vector<float> c(m * n, 123.0f);
+    kiln_memref2_f32 av = view2(a, m, k, k, 1);
+    kiln_memref2_f32 cv = view2(c, m, n, n, 1);
+    _mlir_ciface_kiln_mk_gemm_pb_fused_f32(&av, &pb, &bv, &cv, 1, 1, 0.0f,
+                                           6.0f);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        if (i == 0) {
+          ASSERT_TRUE(std::isnan(c[j])) << "NaN row, column " << j;
+          continue;
+        }
+        double sum = bias[j], scale = 0;
+        for (int64_t p = 0; p < k; ++p) {
+          double term = double(a[i * k + p]) * w[j * k + p];
+          sum += term;
+          scale += std::fabs(term);
+        }
+        ASSERT_NEAR(c[i * n + j], std::min(6.0, std::max(0.0, sum)),
+                    1e-4 * (1.0 + scale))
+            << i << "," << j;
+      }
+  }
+}
+
 TEST(Kernels, BatchGemmMatchesReference) {
   ThreadScope threads(2);
   int64_t batch = 3, m = 11, n = 37, k = 29;
@@ -230,6 +271,25 @@ TEST_P(ConvTest, MatchesReference) {
   _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(&iv, &pv, &opv, c.kh, c.kw, c.sy,
                                           c.sx, c.dy, c.dx, c.top, c.left);
   EXPECT_EQ(outPacked, out);
+
+  // Fused: out = clamp(conv + bias, -0.5, 0.75), overwriting out (whose
+  // old contents must not matter: it starts as NaN).
+  std::vector<float> bias = randomValues(c.filters, 9);
+  kiln_memref1_f32 bv = {bias.data(), bias.data(), 0, {c.filters}, {1}};
+  std::vector<float> fused(out.size(), std::nanf(""));
+  kiln_memref4_f32 fv = ov;
+  fv.allocated = fv.aligned = fused.data();
+  _mlir_ciface_kiln_mk_conv2d_nchw_pa_fused_f32(
+      &iv, &pv, &bv, &fv, c.kh, c.kw, c.sy, c.sx, c.dy, c.dx, c.top, c.left,
+      /*has_bias=*/1, /*clamp=*/1, -0.5f, 0.75f);
+  for (size_t i = 0; i < out.size(); ++i) {
+    int64_t f = (int64_t(i) / (oh * ow)) % c.filters;
+    // The unfused result minus its initial value is the convolution.
+    double conv = double(out[i]) - initial[i];
+    double want = std::min(0.75, std::max(-0.5, conv + bias[f]));
+    ASSERT_NEAR(fused[i], want, 1e-4 * (1.0 + std::fabs(conv)))
+        << "fused element " << i;
+  }
   for (int64_t n = 0; n < c.batch; ++n)
     for (int64_t f = 0; f < c.filters; ++f)
       for (int64_t y = 0; y < oh; ++y)
@@ -318,6 +378,23 @@ TEST(Kernels, DepthwiseConvMatchesReference) {
               }
             expectClose(out[index], sum, scale, "depthwise element");
           }
+
+    // Fused: out = clamp(depthwise + bias, -0.25, 0.5), overwriting.
+    std::vector<float> bias = randomValues(channels, 12);
+    kiln_memref1_f32 bv = {bias.data(), bias.data(), 0, {channels}, {1}};
+    std::vector<float> fused(out.size(), std::nanf(""));
+    kiln_memref4_f32 fv = ov;
+    fv.allocated = fv.aligned = fused.data();
+    _mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32(
+        &iv, &wv, &bv, &fv, c.stride, c.stride, c.dilation, c.dilation, c.pad,
+        c.pad, /*has_bias=*/1, /*clamp=*/1, -0.25f, 0.5f);
+    for (size_t i = 0; i < out.size(); ++i) {
+      int64_t ch = (int64_t(i) / (oh * ow)) % channels;
+      double conv = double(out[i]) - initial[i];
+      double want = std::min(0.5, std::max(-0.25, conv + bias[ch]));
+      ASSERT_NEAR(fused[i], want, 1e-4 * (1.0 + std::fabs(conv)))
+          << "fused depthwise element " << i;
+    }
   }
 }
 

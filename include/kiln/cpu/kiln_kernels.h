@@ -75,6 +75,13 @@ void _mlir_ciface_kiln_mk_gemm_pb_f32(kiln_memref2_f32 *a,
                                       kiln_memref1_f32 *packed_b,
                                       kiln_memref2_f32 *c);
 
+/* Fused: c = clamp(a * b + bias[n]) with B packed, overwriting c (not
+ * accumulating); the bias is used when has_bias, the clamp to [lo, hi]
+ * when clamp (NaN stays NaN). */
+void _mlir_ciface_kiln_mk_gemm_pb_fused_f32(
+    kiln_memref2_f32 *a, kiln_memref1_f32 *packed_b, kiln_memref1_f32 *bias,
+    kiln_memref2_f32 *c, int64_t has_bias, int64_t clamp, float lo, float hi);
+
 /* c[i][m][n] += sum_k a[i][m][k] * b[i][k][n]. */
 void _mlir_ciface_kiln_mk_batch_gemm_f32(kiln_memref3_f32 *a,
                                          kiln_memref3_f32 *b,
@@ -99,6 +106,14 @@ void _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(kiln_memref4_f32 *in,
                                              int64_t dy, int64_t dx,
                                              int64_t pad_top, int64_t pad_left);
 
+/* Fused: out = clamp(conv + bias[f]), overwriting out, with the weights
+ * packed; has_bias, clamp, lo and hi as for the fused gemm. */
+void _mlir_ciface_kiln_mk_conv2d_nchw_pa_fused_f32(
+    kiln_memref4_f32 *in, kiln_memref1_f32 *packed_w, kiln_memref1_f32 *bias,
+    kiln_memref4_f32 *out, int64_t kh, int64_t kw, int64_t sy, int64_t sx,
+    int64_t dy, int64_t dx, int64_t pad_top, int64_t pad_left, int64_t has_bias,
+    int64_t clamp, float lo, float hi);
+
 /* out[n][c][y][x] += sum_{ky,kx} in[n][c][iy][ix] * w[c][ky][kx], with iy,
  * ix and the implicit padding as above
  * (linalg.depthwise_conv_2d_nchw_chw). */
@@ -107,6 +122,14 @@ void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(kiln_memref4_f32 *in,
                                             kiln_memref4_f32 *out, int64_t sy,
                                             int64_t sx, int64_t dy, int64_t dx,
                                             int64_t pad_top, int64_t pad_left);
+
+/* Fused depthwise: out = clamp(depthwise + bias[c]), overwriting out;
+ * has_bias, clamp, lo and hi as for the fused gemm. */
+void _mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32(
+    kiln_memref4_f32 *in, kiln_memref3_f32 *w, kiln_memref1_f32 *bias,
+    kiln_memref4_f32 *out, int64_t sy, int64_t sx, int64_t dy, int64_t dx,
+    int64_t pad_top, int64_t pad_left, int64_t has_bias, int64_t clamp,
+    float lo, float hi);
 
 #ifdef __cplusplus
 }

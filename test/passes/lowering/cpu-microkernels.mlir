@@ -2,6 +2,7 @@
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels="min-multiply-adds=1000" | FileCheck %s --check-prefix=SMALL
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels="prepack-weights=false" | FileCheck %s --check-prefix=NOPACK
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels="fold-padding=false" | FileCheck %s --check-prefix=NOPAD
+// RUN: kiln-opt %s --split-input-file --kiln-cpu-microkernels="fuse-epilogues=false" | FileCheck %s --check-prefix=NOFUSE
 
 // Tests that an f32 matmul on memrefs becomes a call of the gemm kernel with
 // every operand cast to a fully dynamic strided memref, and that the kernel
@@ -185,5 +186,91 @@ func.func @not_foldable(%x: memref<1x3x6x6xf32>, %w: memref<4x3x3x3xf32>, %y: me
   memref.copy %x, %u : memref<1x3x6x6xf32> to memref<1x3x6x6xf32, strided<[192, 64, 8, 1], offset: 9>>
   linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
     ins(%q, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  return
+}
+
+// -----
+
+// Tests epilogue fusion: the bias broadcast and the ReLU6 clamp after a
+// convolution with constant weights become arguments of the fused kernel
+// (bias, has_bias 1, clamp 1, lo 0, hi 6), which writes the clamp's output
+// directly; the intermediate buffer, the broadcast and the clamp are gone.
+// With a reader that is not a clamp, only the bias is fused.
+// CHECK-LABEL: func.func @epilogue
+// CHECK-NOT: linalg.broadcast
+// CHECK: %[[DST:.*]] = memref.cast %arg1 :
+// CHECK: %[[LO:cst_[0-9]+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[HI:cst_[0-9]+]] = arith.constant 6.000000e+00 : f32
+// CHECK-NEXT: call @kiln_mk_conv2d_nchw_pa_fused_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[DST]], {{.*}}, %[[LO]], %[[HI]])
+// CHECK-NOT: linalg.generic
+// CHECK: call @kiln_mk_conv2d_nchw_pa_fused_f32
+// CHECK: linalg.generic
+// CHECK-NOT: memref.alloc() : memref<1x8x4x4xf32>
+// NOFUSE-LABEL: func.func @epilogue
+// NOFUSE: linalg.broadcast
+// NOFUSE: call @kiln_mk_conv2d_nchw_pa_f32
+memref.global "private" constant @filters : memref<8x3x3x3xf32> = dense<0.5>
+memref.global "private" constant @bias : memref<8xf32> = dense<0.25>
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+func.func @epilogue(%x: memref<1x3x6x6xf32>, %y: memref<1x8x4x4xf32>, %z: memref<1x8x4x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %w = memref.get_global @filters : memref<8x3x3x3xf32>
+  %b = memref.get_global @bias : memref<8xf32>
+  %out = memref.alloc() : memref<1x8x4x4xf32>
+  linalg.broadcast ins(%b : memref<8xf32>) outs(%out : memref<1x8x4x4xf32>) dimensions = [0, 2, 3]
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%x, %w : memref<1x3x6x6xf32>, memref<8x3x3x3xf32>) outs(%out : memref<1x8x4x4xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%out : memref<1x8x4x4xf32>) outs(%y : memref<1x8x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.maximumf %in, %zero : f32
+    %s = arith.minimumf %r, %six : f32
+    linalg.yield %s : f32
+  }
+  memref.dealloc %out : memref<1x8x4x4xf32>
+  %out2 = memref.alloc() : memref<1x8x4x4xf32>
+  linalg.broadcast ins(%b : memref<8xf32>) outs(%out2 : memref<1x8x4x4xf32>) dimensions = [0, 2, 3]
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%x, %w : memref<1x3x6x6xf32>, memref<8x3x3x3xf32>) outs(%out2 : memref<1x8x4x4xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%out2 : memref<1x8x4x4xf32>) outs(%z : memref<1x8x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.addf %in, %in : f32
+    linalg.yield %t : f32
+  }
+  memref.dealloc %out2 : memref<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+// Tests that a depthwise convolution fuses its bias and clamp too (here a
+// ReLU: no upper bound), and keeps the plain kernel without a bias.
+// CHECK-LABEL: func.func @depthwise_epilogue
+// CHECK: %[[HI:.*]] = arith.constant 0x7F800000 : f32
+// CHECK-NEXT: call @kiln_mk_dwconv2d_nchw_fused_f32({{.*}}, %[[HI]])
+// CHECK-NOT: linalg.generic
+// CHECK: call @kiln_mk_dwconv2d_nchw_f32(
+// NOFUSE-LABEL: func.func @depthwise_epilogue
+// NOFUSE-NOT: _fused_
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+func.func @depthwise_epilogue(%x: memref<1x3x6x6xf32>, %w: memref<3x3x3xf32>, %b: memref<3xf32>,
+                              %y: memref<1x3x4x4xf32>, %z: memref<1x3x4x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %out = memref.alloc() : memref<1x3x4x4xf32>
+  linalg.broadcast ins(%b : memref<3xf32>) outs(%out : memref<1x3x4x4xf32>) dimensions = [0, 2, 3]
+  linalg.depthwise_conv_2d_nchw_chw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%x, %w : memref<1x3x6x6xf32>, memref<3x3x3xf32>) outs(%out : memref<1x3x4x4xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%out : memref<1x3x4x4xf32>) outs(%y : memref<1x3x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %out : memref<1x3x4x4xf32>
+  linalg.fill ins(%zero : f32) outs(%z : memref<1x3x4x4xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%x, %w : memref<1x3x6x6xf32>, memref<3x3x3xf32>) outs(%z : memref<1x3x4x4xf32>)
   return
 }
