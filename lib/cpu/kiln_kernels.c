@@ -727,21 +727,28 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pa_f32(kiln_memref1_f32 *packed_a,
   gemm_run(&g);
 }
 
+/* The product of A (strided) and a packed B into C. */
+static void setup_gemm_pb(gemm_problem *g, const kiln_memref2_f32 *a,
+                          const kiln_memref1_f32 *packed_b,
+                          kiln_memref2_f32 *c) {
+  memset(g, 0, sizeof(*g));
+  g->m = c->sizes[0];
+  g->n = c->sizes[1];
+  g->k = a->sizes[1];
+  g->a = a->aligned + a->offset;
+  g->a_rs = a->strides[0];
+  g->a_cs = a->strides[1];
+  g->packed_b = packed_b->aligned + packed_b->offset;
+  g->c = c->aligned + c->offset;
+  g->c_rs = c->strides[0];
+  g->c_cs = c->strides[1];
+}
+
 KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pb_f32(kiln_memref2_f32 *a,
                                                   kiln_memref1_f32 *packed_b,
                                                   kiln_memref2_f32 *c) {
   gemm_problem g;
-  memset(&g, 0, sizeof(g));
-  g.m = c->sizes[0];
-  g.n = c->sizes[1];
-  g.k = a->sizes[1];
-  g.a = a->aligned + a->offset;
-  g.a_rs = a->strides[0];
-  g.a_cs = a->strides[1];
-  g.packed_b = packed_b->aligned + packed_b->offset;
-  g.c = c->aligned + c->offset;
-  g.c_rs = c->strides[0];
-  g.c_cs = c->strides[1];
+  setup_gemm_pb(&g, a, packed_b, c);
   gemm_run(&g);
 }
 
@@ -749,17 +756,7 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pb_fused_f32(
     kiln_memref2_f32 *a, kiln_memref1_f32 *packed_b, kiln_memref1_f32 *bias,
     kiln_memref2_f32 *c, int64_t has_bias, int64_t clamp, float lo, float hi) {
   gemm_problem g;
-  memset(&g, 0, sizeof(g));
-  g.m = c->sizes[0];
-  g.n = c->sizes[1];
-  g.k = a->sizes[1];
-  g.a = a->aligned + a->offset;
-  g.a_rs = a->strides[0];
-  g.a_cs = a->strides[1];
-  g.packed_b = packed_b->aligned + packed_b->offset;
-  g.c = c->aligned + c->offset;
-  g.c_rs = c->strides[0];
-  g.c_cs = c->strides[1];
+  setup_gemm_pb(&g, a, packed_b, c);
   g.overwrite = 1;
   g.clamp = (int)clamp;
   g.col_bias = has_bias ? bias->aligned + bias->offset : NULL;
