@@ -141,7 +141,8 @@ CpuExecutable::compile(mlir::ModuleOp module, llvm::StringRef entry,
     add("_mlir_memref_to_llvm_aligned_alloc",
         &_mlir_memref_to_llvm_aligned_alloc);
     add("_mlir_memref_to_llvm_free", &_mlir_memref_to_llvm_free);
-    // The hand-written kernels (kiln_kernels.c) kiln-cpu-microkernels calls.
+    // The hand-written kernels (kiln_gemm.c, kiln_conv.c) that
+    // kiln-cpu-microkernels calls.
     add("_mlir_ciface_kiln_mk_gemm_f32", &_mlir_ciface_kiln_mk_gemm_f32);
     add("_mlir_ciface_kiln_mk_gemm_pa_f32", &_mlir_ciface_kiln_mk_gemm_pa_f32);
     add("_mlir_ciface_kiln_mk_gemm_pb_f32", &_mlir_ciface_kiln_mk_gemm_pb_f32);

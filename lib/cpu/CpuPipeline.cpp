@@ -4,7 +4,8 @@
 // nn is lowered to linalg on tensors, bufferized with function boundaries
 // (results become caller-allocated out-parameters, temporaries are freed),
 // then taken through loops to the LLVM dialect; f32 matrix products and
-// convolutions call the hand-written kernels of lib/cpu/kiln_kernels.c.
+// convolutions call the hand-written kernels of lib/cpu/kiln_gemm.c and
+// lib/cpu/kiln_conv.c.
 // Correctness comes first; the schedule knobs (CpuScheduleOptions) let the cost
 // model time one kernel under several loop tilings and vector widths.
 //

@@ -156,7 +156,7 @@ def CpuMicrokernelsPass
     `linalg.batch_matmul`, `linalg.conv_2d_nchw_fchw` and
     `linalg.depthwise_conv_2d_nchw_chw` is replaced by a `func.call` to the
     matching kernel of include/kiln/cpu/kiln_kernels.h (packed, register-
-    blocked and multi-threaded; see lib/cpu/kiln_kernels.c), declared in
+    blocked and multi-threaded; see lib/cpu/kiln_gemm.c), declared in
     the module with `llvm.emit_c_interface` so that each memref travels as a
     pointer to its strided descriptor. Operands are cast to fully dynamic
     strided memrefs; a transposed matmul operand becomes a

@@ -1,0 +1,92 @@
+/*===- kiln_kernels_internal.h - shared by the kernel sources -*- C -*-===//
+ *
+ * The pieces of the CPU kernels that kiln_gemm.c (thread pool, matrix
+ * product) and kiln_conv.c (convolutions) share: block sizes, the product's
+ * problem description, and the few functions one calls in the other. Not
+ * installed; hidden in every library the kernels are linked into.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef KILN_CPU_KILN_KERNELS_INTERNAL_H
+#define KILN_CPU_KILN_KERNELS_INTERNAL_H
+
+#ifndef KILN_KERNELS_EMBEDDED
+#include "kiln/cpu/kiln_kernels.h"
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KILN_EXPORT __attribute__((visibility("default")))
+#define KILN_INTERNAL __attribute__((visibility("hidden")))
+
+typedef void (*kiln_task_fn)(void *context, int64_t index);
+
+/* Runs fn(context, i) for i in [0, count) on up to kiln_get_num_threads()
+ * threads, the caller included, and returns when all are done. */
+KILN_INTERNAL void kiln_parallel_for(int64_t count, kiln_task_fn fn,
+                                     void *context);
+
+/* Grows a 64-byte aligned buffer to at least `elements` floats. */
+KILN_INTERNAL float *kiln_grow_buffer(float **buffer, size_t *size,
+                                      size_t elements);
+
+#ifndef KILN_MR
+#define KILN_MR 8
+#endif
+enum { MR = KILN_MR, NR = 32, KC = 256, MC = 128, NC_MAX = 512 };
+
+/* Where B comes from: a strided matrix, or (implicit im2col) a padded NCHW
+ * image whose reduction index k = (channel, ky, kx) and column index
+ * j = (y, x) of the output. */
+typedef struct {
+  const float *base;
+  int64_t rs, cs; /* strided matrix */
+  int is_image;
+  int64_t c_stride, y_stride, x_stride; /* image strides */
+  int64_t kh, kw, out_w, sy, sx, dy, dx;
+  /* Implicit zero padding: windows may start above/left of the image
+   * (pad_top, pad_left) or run past its in_h x in_w end; `inside` when no
+   * window does. */
+  int64_t pad_top, pad_left, in_h, in_w;
+  int inside;
+} b_source;
+
+/* What a micro-kernel does with its tile: C = [C +] tile [+ bias], then
+ * clamped to [lo, hi] when `clamp`. `load_c` is 0 on the first step of the
+ * reduction of an overwriting product; the biases are only given then. */
+typedef struct {
+  int load_c, clamp;
+  const float *row_bias; /* one per row of the tile, or null */
+  const float *col_bias; /* one per column of the tile, or null */
+  float lo, hi;
+} tile_epilogue;
+
+typedef void (*micro_kernel_fn)(const tile_epilogue *, int64_t, const float *,
+                                const float *, float *, int64_t, int64_t,
+                                int64_t, int64_t);
+
+typedef struct {
+  micro_kernel_fn kernel;
+  int64_t m, n, k;
+  const float *a;
+  int64_t a_rs, a_cs;
+  b_source b;
+  float *c;
+  int64_t c_rs, c_cs;
+  /* A or B already packed whole (kiln_mk_pack_a_f32 / _b_f32), or null. */
+  const float *packed_a, *packed_b;
+  /* Fused epilogue: C is overwritten (not accumulated into) when
+   * `overwrite`, with the bias per row or per column added, then clamped
+   * to [lo, hi] when `clamp`. */
+  int overwrite, clamp;
+  const float *row_bias, *col_bias;
+  float lo, hi;
+  int64_t m_chunk, m_tasks, nc, n_blocks;
+} gemm_problem;
+
+/* Runs the product `g` describes (its m, n, k, operands and epilogue set),
+ * split into tasks for every thread. */
+KILN_INTERNAL void kiln_gemm_run(gemm_problem *g);
+
+#endif /* KILN_CPU_KILN_KERNELS_INTERNAL_H */
