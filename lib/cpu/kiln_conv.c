@@ -398,16 +398,24 @@ static void dwconv_plane(void *context, int64_t task) {
       }
 }
 
-KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(
-    kiln_memref4_f32 *in, kiln_memref3_f32 *w, kiln_memref4_f32 *out,
-    int64_t sy, int64_t sx, int64_t dy, int64_t dx, int64_t pad_top,
-    int64_t pad_left) {
+/* A depthwise problem without epilogue (the plain kernel's semantics). */
+static dwconv_problem make_dwconv(kiln_memref4_f32 *in, kiln_memref3_f32 *w,
+                                  kiln_memref4_f32 *out, conv_geometry geo) {
   dwconv_problem d;
   memset(&d, 0, sizeof(d));
   d.in = in;
   d.w = w;
   d.out = out;
-  d.geo = (conv_geometry){sy, sx, dy, dx, pad_top, pad_left};
+  d.geo = geo;
+  return d;
+}
+
+KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(
+    kiln_memref4_f32 *in, kiln_memref3_f32 *w, kiln_memref4_f32 *out,
+    int64_t sy, int64_t sx, int64_t dy, int64_t dx, int64_t pad_top,
+    int64_t pad_left) {
+  dwconv_problem d = make_dwconv(
+      in, w, out, (conv_geometry){sy, sx, dy, dx, pad_top, pad_left});
   kiln_parallel_for(out->sizes[0] * out->sizes[1], dwconv_plane, &d);
 }
 
@@ -416,12 +424,8 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32(
     kiln_memref4_f32 *out, int64_t sy, int64_t sx, int64_t dy, int64_t dx,
     int64_t pad_top, int64_t pad_left, int64_t has_bias, int64_t clamp,
     float lo, float hi) {
-  dwconv_problem d;
-  memset(&d, 0, sizeof(d));
-  d.in = in;
-  d.w = w;
-  d.out = out;
-  d.geo = (conv_geometry){sy, sx, dy, dx, pad_top, pad_left};
+  dwconv_problem d = make_dwconv(
+      in, w, out, (conv_geometry){sy, sx, dy, dx, pad_top, pad_left});
   d.overwrite = 1;
   d.clamp = (int)clamp;
   d.bias = has_bias ? bias->aligned + bias->offset : NULL;
@@ -429,4 +433,3 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32(
   d.hi = hi;
   kiln_parallel_for(out->sizes[0] * out->sizes[1], dwconv_plane, &d);
 }
-
