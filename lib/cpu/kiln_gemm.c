@@ -31,7 +31,6 @@
  * One pool of threads per process
  *===------------------------------------------------------------------===*/
 
-
 #define KILN_MAX_THREADS 256
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -497,12 +496,12 @@ static void gemm_task(void *context, int64_t task) {
   int64_t m_padded = (g->m + MR - 1) / MR * MR;
   int64_t n_padded = (g->n + NR - 1) / NR * NR;
   int64_t nc_padded = (nc + NR - 1) / NR * NR;
-  float *pa = g->packed_a
-                  ? NULL
-                  : kiln_grow_buffer(&pack_a_buffer, &pack_a_size, (size_t)(MC * KC));
+  float *pa = g->packed_a ? NULL
+                          : kiln_grow_buffer(&pack_a_buffer, &pack_a_size,
+                                             (size_t)(MC * KC));
   float *pb = g->packed_b ? NULL
                           : kiln_grow_buffer(&pack_b_buffer, &pack_b_size,
-                                 (size_t)(nc_padded * KC));
+                                             (size_t)(nc_padded * KC));
   if ((!g->packed_a && !pa) || (!g->packed_b && !pb))
     abort(); /* out of memory: nothing sensible to return into */
   for (int64_t p0 = 0; p0 < g->k; p0 += KC) {
@@ -572,23 +571,41 @@ KILN_INTERNAL void kiln_gemm_run(gemm_problem *g) {
   kiln_parallel_for(g->m_tasks * g->n_blocks, gemm_task, g);
 }
 
+/* A product of m x k by k x n, operands still to set. */
+static void init_gemm(gemm_problem *g, int64_t m, int64_t n, int64_t k) {
+  memset(g, 0, sizeof(*g));
+  g->m = m;
+  g->n = n;
+  g->k = k;
+}
+
+/* The operands as strided matrices: element (i, j) at base[i*rs + j*cs]. */
+static void set_a(gemm_problem *g, const float *base, int64_t rs, int64_t cs) {
+  g->a = base;
+  g->a_rs = rs;
+  g->a_cs = cs;
+}
+
+static void set_b(gemm_problem *g, const float *base, int64_t rs, int64_t cs) {
+  g->b.base = base;
+  g->b.rs = rs;
+  g->b.cs = cs;
+}
+
+static void set_c(gemm_problem *g, float *base, int64_t rs, int64_t cs) {
+  g->c = base;
+  g->c_rs = rs;
+  g->c_cs = cs;
+}
+
 KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_f32(kiln_memref2_f32 *a,
                                                kiln_memref2_f32 *b,
                                                kiln_memref2_f32 *c) {
   gemm_problem g;
-  memset(&g, 0, sizeof(g));
-  g.m = c->sizes[0];
-  g.n = c->sizes[1];
-  g.k = a->sizes[1];
-  g.a = a->aligned + a->offset;
-  g.a_rs = a->strides[0];
-  g.a_cs = a->strides[1];
-  g.b.base = b->aligned + b->offset;
-  g.b.rs = b->strides[0];
-  g.b.cs = b->strides[1];
-  g.c = c->aligned + c->offset;
-  g.c_rs = c->strides[0];
-  g.c_cs = c->strides[1];
+  init_gemm(&g, c->sizes[0], c->sizes[1], a->sizes[1]);
+  set_a(&g, a->aligned + a->offset, a->strides[0], a->strides[1]);
+  set_b(&g, b->aligned + b->offset, b->strides[0], b->strides[1]);
+  set_c(&g, c->aligned + c->offset, c->strides[0], c->strides[1]);
   kiln_gemm_run(&g);
 }
 
@@ -597,19 +614,13 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_batch_gemm_f32(kiln_memref3_f32 *a,
                                                      kiln_memref3_f32 *c) {
   for (int64_t i = 0; i < c->sizes[0]; ++i) {
     gemm_problem g;
-    memset(&g, 0, sizeof(g));
-    g.m = c->sizes[1];
-    g.n = c->sizes[2];
-    g.k = a->sizes[2];
-    g.a = a->aligned + a->offset + i * a->strides[0];
-    g.a_rs = a->strides[1];
-    g.a_cs = a->strides[2];
-    g.b.base = b->aligned + b->offset + i * b->strides[0];
-    g.b.rs = b->strides[1];
-    g.b.cs = b->strides[2];
-    g.c = c->aligned + c->offset + i * c->strides[0];
-    g.c_rs = c->strides[1];
-    g.c_cs = c->strides[2];
+    init_gemm(&g, c->sizes[1], c->sizes[2], a->sizes[2]);
+    set_a(&g, a->aligned + a->offset + i * a->strides[0], a->strides[1],
+          a->strides[2]);
+    set_b(&g, b->aligned + b->offset + i * b->strides[0], b->strides[1],
+          b->strides[2]);
+    set_c(&g, c->aligned + c->offset + i * c->strides[0], c->strides[1],
+          c->strides[2]);
     kiln_gemm_run(&g);
   }
 }
@@ -626,12 +637,8 @@ KILN_EXPORT void kiln_mk_pack_a_f32(const float *a, int64_t m, int64_t k,
                                     int64_t row_stride, int64_t col_stride,
                                     float *out) {
   gemm_problem g;
-  memset(&g, 0, sizeof(g));
-  g.m = m;
-  g.k = k;
-  g.a = a;
-  g.a_rs = row_stride;
-  g.a_cs = col_stride;
+  init_gemm(&g, m, 0, k);
+  set_a(&g, a, row_stride, col_stride);
   int64_t m_padded = (m + MR - 1) / MR * MR;
   for (int64_t p0 = 0; p0 < k; p0 += KC)
     pack_a(&g, 0, m, p0, k - p0 < KC ? k - p0 : KC, out + p0 * m_padded);
@@ -641,12 +648,8 @@ KILN_EXPORT void kiln_mk_pack_b_f32(const float *b, int64_t k, int64_t n,
                                     int64_t row_stride, int64_t col_stride,
                                     float *out) {
   gemm_problem g;
-  memset(&g, 0, sizeof(g));
-  g.k = k;
-  g.n = n;
-  g.b.base = b;
-  g.b.rs = row_stride;
-  g.b.cs = col_stride;
+  init_gemm(&g, 0, n, k);
+  set_b(&g, b, row_stride, col_stride);
   int64_t n_padded = (n + NR - 1) / NR * NR;
   for (int64_t p0 = 0; p0 < k; p0 += KC)
     pack_b(&g, p0, k - p0 < KC ? k - p0 : KC, 0, n, out + p0 * n_padded);
@@ -656,17 +659,10 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pa_f32(kiln_memref1_f32 *packed_a,
                                                   kiln_memref2_f32 *b,
                                                   kiln_memref2_f32 *c) {
   gemm_problem g;
-  memset(&g, 0, sizeof(g));
-  g.m = c->sizes[0];
-  g.n = c->sizes[1];
-  g.k = b->sizes[0];
+  init_gemm(&g, c->sizes[0], c->sizes[1], b->sizes[0]);
   g.packed_a = packed_a->aligned + packed_a->offset;
-  g.b.base = b->aligned + b->offset;
-  g.b.rs = b->strides[0];
-  g.b.cs = b->strides[1];
-  g.c = c->aligned + c->offset;
-  g.c_rs = c->strides[0];
-  g.c_cs = c->strides[1];
+  set_b(&g, b->aligned + b->offset, b->strides[0], b->strides[1]);
+  set_c(&g, c->aligned + c->offset, c->strides[0], c->strides[1]);
   kiln_gemm_run(&g);
 }
 
@@ -674,17 +670,10 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pa_f32(kiln_memref1_f32 *packed_a,
 static void setup_gemm_pb(gemm_problem *g, const kiln_memref2_f32 *a,
                           const kiln_memref1_f32 *packed_b,
                           kiln_memref2_f32 *c) {
-  memset(g, 0, sizeof(*g));
-  g->m = c->sizes[0];
-  g->n = c->sizes[1];
-  g->k = a->sizes[1];
-  g->a = a->aligned + a->offset;
-  g->a_rs = a->strides[0];
-  g->a_cs = a->strides[1];
+  init_gemm(g, c->sizes[0], c->sizes[1], a->sizes[1]);
+  set_a(g, a->aligned + a->offset, a->strides[0], a->strides[1]);
   g->packed_b = packed_b->aligned + packed_b->offset;
-  g->c = c->aligned + c->offset;
-  g->c_rs = c->strides[0];
-  g->c_cs = c->strides[1];
+  set_c(g, c->aligned + c->offset, c->strides[0], c->strides[1]);
 }
 
 KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pb_f32(kiln_memref2_f32 *a,
@@ -709,4 +698,3 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pb_fused_f32(
     abort(); /* the pass never fuses an empty reduction */
   kiln_gemm_run(&g);
 }
-

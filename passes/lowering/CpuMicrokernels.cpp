@@ -464,18 +464,16 @@ struct CpuMicrokernelsPass
       if (succeeded(result))
         op->erase();
     }
-    // Casts made for operands that fused kernels no longer take go first,
-    // so that the buffers below lose every use.
-    eraseUnusedSources(getOperation(), {});
+    // Unused views go first (casts made for operands that fused kernels no
+    // longer take, views of weights now read packed), so that the buffers
+    // below lose every use; original weight globals nothing reads go too.
+    eraseUnusedSources(getOperation(), packedSources);
     for (FoldablePad &pad : foldedPads)
       for (Operation *op : pad.ops)
         op->erase();
     for (FusableEpilogue &epilogue : fusedEpilogues)
       for (Operation *op : epilogue.ops)
         op->erase();
-    // Weights now read in packed form: drop their original globals when
-    // nothing else reads them.
-    eraseUnusedSources(getOperation(), packedSources);
   }
 
 private:
