@@ -20,8 +20,12 @@
 using namespace mlir;
 
 /// The part of the pipeline that runs on nn and linalg on tensors.
-static constexpr llvm::StringLiteral kTensorStages = "nn-to-linalg,"
-                                                     "canonicalize,";
+static constexpr llvm::StringLiteral kTensorStages =
+    "nn-to-linalg,"
+    "canonicalize,"
+    // One loop nest per chain of elementwise ops, with long inner loops.
+    "kiln-fuse-elementwise,"
+    "canonicalize,";
 
 /// Bufferization, up to memrefs with linalg ops on them.
 static constexpr llvm::StringLiteral kBufferStages =

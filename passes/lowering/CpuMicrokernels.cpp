@@ -328,6 +328,27 @@ bool untouchedBetween(Operation *from, Operation *to, Value root) {
   return true;
 }
 
+/// Makes `value` available before `point` (same block): a static
+/// allocation defined after it, or a reshaping view of one, moves up.
+/// False when `value` is defined after `point` by anything else.
+bool hoistAllocationBefore(Value value, Operation *point) {
+  Operation *definer = value.getDefiningOp();
+  if (!definer || definer->getBlock() != point->getBlock() ||
+      definer->isBeforeInBlock(point))
+    return true;
+  if (auto alloc = dyn_cast<memref::AllocOp>(definer)) {
+    if (alloc->getNumOperands() != 0)
+      return false;
+  } else if (isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(definer)) {
+    if (!hoistAllocationBefore(definer->getOperand(0), point))
+      return false;
+  } else {
+    return false;
+  }
+  definer->moveBefore(point);
+  return true;
+}
+
 /// Matches the output buffer `out` of the contraction `consumer` as
 ///   %out = memref.alloc ; linalg.broadcast %bias (dims `biasDims`) or a
 ///   zero fill into %out ; <consumer> ; [clamp generic %out -> %dst] ;
@@ -365,11 +386,22 @@ std::optional<FusableEpilogue> matchEpilogue(Value out, Operation *consumer,
     return std::nullopt;
   // The clamp is fused when it is the product's only reader; otherwise the
   // bias alone is.
+  // kiln-fuse-elementwise flattens the clamp's loops: it may read a
+  // memref.collapse_shape view of the product.
   linalg::GenericOp activation;
-  if (readers.size() == 1)
-    if (auto generic = dyn_cast<linalg::GenericOp>(readers.front()))
-      if (matchClamp(generic))
-        activation = generic;
+  memref::CollapseShapeOp collapse;
+  if (readers.size() == 1) {
+    Operation *reader = readers.front();
+    if (auto view = dyn_cast<memref::CollapseShapeOp>(reader);
+        view && view->hasOneUse()) {
+      collapse = view;
+      reader = *view->getUsers().begin();
+    }
+    if (auto generic = dyn_cast<linalg::GenericOp>(reader);
+        generic && generic->getBlock() == block && matchClamp(generic))
+      activation = generic;
+  }
+  Value activationInput = collapse ? collapse.getResult() : out;
   FusableEpilogue epilogue;
   if (auto broadcast = dyn_cast<linalg::BroadcastOp>(init)) {
     if (broadcast.getInit() != out || broadcast.getDimensions() != biasDims ||
@@ -386,8 +418,10 @@ std::optional<FusableEpilogue> matchEpilogue(Value out, Operation *consumer,
     Value dst = activation.getDpsInits()[0];
     auto dstType = dyn_cast<MemRefType>(dst.getType());
     Value dstRoot = getRootBuffer(dst);
-    if (!bounds || activation.getDpsInputs()[0] != out || !dstType ||
-        dstType.getShape() != alloc.getType().getShape() ||
+    if (!bounds || activation.getDpsInputs()[0] != activationInput ||
+        !dstType ||
+        dstType.getShape() !=
+            cast<MemRefType>(activationInput.getType()).getShape() ||
         !dstType.getLayout().isIdentity() ||
         !untouchedBetween(consumer, activation, dstRoot) ||
         llvm::any_of(
@@ -396,21 +430,22 @@ std::optional<FusableEpilogue> matchEpilogue(Value out, Operation *consumer,
         (epilogue.bias && getRootBuffer(epilogue.bias) == dstRoot))
       return std::nullopt;
     // The kernel writes %dst where the product was: an allocation of it
-    // in between moves up.
-    if (auto dstAlloc = dst.getDefiningOp<memref::AllocOp>()) {
-      if (dstAlloc->getBlock() == block && dstAlloc->getNumOperands() == 0 &&
-          consumer->isBeforeInBlock(dstAlloc))
-        dstAlloc->moveBefore(consumer);
-    }
-    if (auto definer = dst.getDefiningOp(); definer &&
-                                            definer->getBlock() == block &&
-                                            !definer->isBeforeInBlock(consumer))
+    // in between (or a reshaping view of one) moves up.
+    if (!hoistAllocationBefore(dst, consumer))
       return std::nullopt;
     epilogue.clamp = true;
     epilogue.lo = bounds->first;
     epilogue.hi = bounds->second;
     epilogue.target = dst;
     epilogue.ops.push_back(activation);
+    if (collapse) {
+      // The kernel writes the product's shape: view %dst that way.
+      OpBuilder builder(consumer);
+      epilogue.target = memref::ExpandShapeOp::create(
+          builder, collapse.getLoc(), alloc.getType().getShape(), dst,
+          collapse.getReassociationIndices());
+      epilogue.ops.push_back(collapse);
+    }
     llvm::append_range(epilogue.ops, deallocs);
     epilogue.ops.push_back(alloc);
   }

@@ -147,6 +147,45 @@ def TileLinalgPass : Pass<"kiln-tile-linalg", "::mlir::ModuleOp"> {
   ];
 }
 
+def FuseElementwisePass : Pass<"kiln-fuse-elementwise", "::mlir::ModuleOp"> {
+  let summary = "Fuse chains of elementwise linalg ops and flatten their loops";
+  let description = [{
+    Runs on linalg on tensors, after `nn-to-linalg`. Three steps, each a
+    greedy rewrite with upstream linalg patterns:
+
+    1. With `fuse` (the default), a `linalg.generic` whose only user is an
+       elementwise consumer generic is merged into it
+       (`populateElementwiseOpsFusionPatterns`): SiLU's sigmoid and
+       multiply, hardswish's add, clamp, divide and multiply, a residual add
+       and its ReLU become one loop nest with no buffer between them. A
+       producer with several users is kept (fusing it would recompute it
+       in each).
+    2. With `collapse-dims` (the default), unit dimensions of generics are
+       dropped (`populateFoldUnitExtentDimsPatterns`), so that broadcast
+       operands such as 1xCx1x1 lose their constant indices; then
+    3. adjacent loops of a generic that every operand walks contiguously
+       and that share an iterator type are merged into one
+       (`populateCollapseDimensions`): a 1x672x14x14 elementwise op becomes
+       one loop of 131712 elements, and a per-channel scale one loop over
+       channels around one over pixels, so the innermost loop is long
+       enough to vectorize. Operands are reshaped with
+       `tensor.collapse_shape` / `expand_shape`, which bufferize to views.
+
+    Named ops (matmul, convolutions, broadcasts, fills) are left alone.
+  }];
+  let options = [
+    Option<"fuse", "fuse", "bool", /*default=*/"true",
+           "Merge single-use elementwise producers into their consumers">,
+    Option<"collapseDims", "collapse-dims", "bool", /*default=*/"true",
+           "Drop unit dimensions and merge contiguous loops of generics">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def CpuMicrokernelsPass
     : Pass<"kiln-cpu-microkernels", "::mlir::ModuleOp"> {
   let summary = "Call Kiln's hand-written CPU kernels for f32 contractions";

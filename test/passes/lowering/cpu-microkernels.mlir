@@ -274,3 +274,48 @@ func.func @depthwise_epilogue(%x: memref<1x3x6x6xf32>, %w: memref<3x3x3xf32>, %b
     ins(%x, %w : memref<1x3x6x6xf32>, memref<3x3x3xf32>) outs(%z : memref<1x3x4x4xf32>)
   return
 }
+
+// -----
+
+// Tests that a clamp whose loops kiln-fuse-elementwise flattened still
+// fuses: it reads a memref.collapse_shape view of the product and writes a
+// collapsed view of a buffer allocated after the convolution. The buffer
+// and its view move above the call, which writes an expand_shape view of
+// it with the product's shape; the clamp, both views and the product's
+// buffer are gone.
+// CHECK-LABEL: func.func @collapsed_epilogue
+// CHECK: %[[BUF:.*]] = memref.alloc() : memref<1x8x4x4xf32>
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[BUF]] {{\[}}[0, 1, 2, 3]]
+// CHECK: %[[VIEW:.*]] = memref.expand_shape %[[FLAT]] {{\[}}[0, 1, 2, 3]] output_shape [1, 8, 4, 4]
+// CHECK: %[[DST:.*]] = memref.cast %[[VIEW]]
+// CHECK: call @kiln_mk_conv2d_nchw_pa_fused_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[DST]],
+// CHECK-NOT: linalg.generic
+// CHECK: memref.copy %[[BUF]], %arg1
+// NOFUSE-LABEL: func.func @collapsed_epilogue
+// NOFUSE: call @kiln_mk_conv2d_nchw_pa_f32
+// NOFUSE: linalg.generic
+memref.global "private" constant @filters : memref<8x3x3x3xf32> = dense<0.5>
+memref.global "private" constant @bias : memref<8xf32> = dense<0.25>
+#flat = affine_map<(i) -> (i)>
+func.func @collapsed_epilogue(%x: memref<1x3x6x6xf32>, %y: memref<1x8x4x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.get_global @filters : memref<8x3x3x3xf32>
+  %b = memref.get_global @bias : memref<8xf32>
+  %out = memref.alloc() : memref<1x8x4x4xf32>
+  linalg.broadcast ins(%b : memref<8xf32>) outs(%out : memref<1x8x4x4xf32>) dimensions = [0, 2, 3]
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%x, %w : memref<1x3x6x6xf32>, memref<8x3x3x3xf32>) outs(%out : memref<1x8x4x4xf32>)
+  %buf = memref.alloc() : memref<1x8x4x4xf32>
+  %in = memref.collapse_shape %out [[0, 1, 2, 3]] : memref<1x8x4x4xf32> into memref<128xf32>
+  %dst = memref.collapse_shape %buf [[0, 1, 2, 3]] : memref<1x8x4x4xf32> into memref<128xf32>
+  linalg.generic {indexing_maps = [#flat, #flat], iterator_types = ["parallel"]}
+    ins(%in : memref<128xf32>) outs(%dst : memref<128xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    %r = arith.maximumf %i, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.copy %buf, %y : memref<1x8x4x4xf32> to memref<1x8x4x4xf32>
+  memref.dealloc %out : memref<1x8x4x4xf32>
+  memref.dealloc %buf : memref<1x8x4x4xf32>
+  return
+}
