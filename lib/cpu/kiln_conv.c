@@ -72,7 +72,7 @@ static void conv2d_as_gemm(const kiln_memref4_f32 *in,
   memset(&g, 0, sizeof(g));
   if (epilogue) {
     g.overwrite = epilogue->overwrite;
-    g.clamp = epilogue->clamp;
+    g.act = epilogue->act;
     g.row_bias = epilogue->row_bias;
     g.lo = epilogue->lo;
     g.hi = epilogue->hi;
@@ -172,12 +172,12 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_conv2d_nchw_pa_fused_f32(
     kiln_memref4_f32 *in, kiln_memref1_f32 *packed_w, kiln_memref1_f32 *bias,
     kiln_memref4_f32 *out, int64_t kh, int64_t kw, int64_t sy, int64_t sx,
     int64_t dy, int64_t dx, int64_t pad_top, int64_t pad_left, int64_t has_bias,
-    int64_t clamp, float lo, float hi) {
+    int64_t activation, float lo, float hi) {
   conv_geometry geo = {sy, sx, dy, dx, pad_top, pad_left};
   gemm_problem epilogue;
   memset(&epilogue, 0, sizeof(epilogue));
   epilogue.overwrite = 1;
-  epilogue.clamp = (int)clamp;
+  epilogue.act = (int)activation;
   epilogue.row_bias = has_bias ? bias->aligned + bias->offset : NULL;
   epilogue.lo = lo;
   epilogue.hi = hi;
@@ -195,8 +195,9 @@ typedef struct {
   kiln_memref4_f32 *out;
   conv_geometry geo;
   /* Fused epilogue: each output plane starts as its bias (or 0) instead of
-   * accumulating, and is clamped to [lo, hi] while still in cache. */
-  int overwrite, clamp;
+   * accumulating, and gets the activation `act` (KILN_MK_ACT_*, with lo
+   * and hi) while still in cache. */
+  int overwrite, act;
   const float *bias;
   float lo, hi;
 } dwconv_problem;
@@ -388,14 +389,17 @@ static void dwconv_plane(void *context, int64_t task) {
         op[y * oys + x * oxs] = start;
   }
   dwconv_plane_compute(context, task);
-  if (d->clamp)
+  if (d->act == KILN_MK_ACT_NONE)
+    return;
+  if (oxs == 1 && oys == out_w) {
+    kiln_activate_span(op, out_h * out_w, d->act, d->lo, d->hi);
+  } else {
     for (int64_t y = 0; y < out_h; ++y)
       for (int64_t x = 0; x < out_w; ++x) {
         float *value = op + y * oys + x * oxs;
-        /* NaN stays NaN, as arith.maximumf/minimumf keep it. */
-        *value = *value < d->lo ? d->lo : *value;
-        *value = *value > d->hi ? d->hi : *value;
+        *value = kiln_activate(d->act, d->lo, d->hi, *value);
       }
+  }
 }
 
 /* A depthwise problem without epilogue (the plain kernel's semantics). */
@@ -422,12 +426,12 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(
 KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32(
     kiln_memref4_f32 *in, kiln_memref3_f32 *w, kiln_memref1_f32 *bias,
     kiln_memref4_f32 *out, int64_t sy, int64_t sx, int64_t dy, int64_t dx,
-    int64_t pad_top, int64_t pad_left, int64_t has_bias, int64_t clamp,
+    int64_t pad_top, int64_t pad_left, int64_t has_bias, int64_t activation,
     float lo, float hi) {
   dwconv_problem d = make_dwconv(
       in, w, out, (conv_geometry){sy, sx, dy, dx, pad_top, pad_left});
   d.overwrite = 1;
-  d.clamp = (int)clamp;
+  d.act = (int)activation;
   d.bias = has_bias ? bias->aligned + bias->offset : NULL;
   d.lo = lo;
   d.hi = hi;

@@ -372,12 +372,7 @@ static void finish_tile(const tile_epilogue *e, const float *tile, float *c,
         value += e->row_bias[i];
       if (e->col_bias)
         value += e->col_bias[j];
-      if (e->clamp) {
-        /* NaN stays NaN, as arith.maximumf/minimumf keep it. */
-        value = value < e->lo ? e->lo : value;
-        value = value > e->hi ? e->hi : value;
-      }
-      *out = value;
+      *out = kiln_activate(e->act, e->lo, e->hi, value);
     }
 }
 
@@ -397,6 +392,86 @@ static void micro_kernel_generic(const tile_epilogue *e, int64_t kc,
     }
   }
   finish_tile(e, tile, c, c_rs, c_cs, rows, cols);
+}
+
+#if defined(__x86_64__)
+/* exp(x) for the fused activations, sixteen at a time: x = n ln2 + r with
+ * |r| <= ln2 / 2, e^r by its Taylor polynomial of degree 7 (relative error
+ * under 2e-8 on that interval), times 2^n by vscalefps. Inputs are clamped
+ * to [-104, 89] first: beyond them the result underflows to 0 or
+ * overflows to infinity anyway. NaN stays NaN. */
+__attribute__((target("avx512f"))) static inline __m512
+exp_avx512(__m512 x) {
+  x = _mm512_min_ps(_mm512_set1_ps(89.0f),
+                    _mm512_max_ps(_mm512_set1_ps(-104.0f), x));
+  __m512 n = _mm512_roundscale_ps(
+      _mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  /* ln 2 in two parts, so that n * ln2_hi is exact. */
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.0f / 5040.0f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  return _mm512_scalef_ps(p, n);
+}
+
+/* kiln_activate on sixteen values. min/max return their second operand
+ * when either is NaN, so each puts the value second: NaN stays NaN. */
+__attribute__((target("avx512f"))) static inline __m512
+activate_avx512(int act, __m512 lo, __m512 hi, __m512 v) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  switch (act) {
+  case KILN_MK_ACT_CLAMP:
+    return _mm512_min_ps(hi, _mm512_max_ps(lo, v));
+  case KILN_MK_ACT_SILU: {
+    __m512 e = exp_avx512(_mm512_sub_ps(_mm512_setzero_ps(), v));
+    return _mm512_mul_ps(v, _mm512_div_ps(one, _mm512_add_ps(one, e)));
+  }
+  case KILN_MK_ACT_HARDSWISH: {
+    __m512 h = _mm512_add_ps(_mm512_mul_ps(lo, v), hi);
+    h = _mm512_max_ps(_mm512_setzero_ps(), _mm512_min_ps(one, h));
+    return _mm512_mul_ps(v, h);
+  }
+  default:
+    return v;
+  }
+}
+
+__attribute__((target("avx512f"))) static void
+activate_span_avx512(float *values, int64_t count, int act, float lo,
+                     float hi) {
+  __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+  int64_t i = 0;
+  for (; i + 16 <= count; i += 16)
+    _mm512_storeu_ps(values + i, activate_avx512(act, vlo, vhi,
+                                                 _mm512_loadu_ps(values + i)));
+  if (i < count) {
+    __mmask16 mask = (__mmask16)((1u << (count - i)) - 1);
+    _mm512_mask_storeu_ps(
+        values + i, mask,
+        activate_avx512(act, vlo, vhi, _mm512_maskz_loadu_ps(mask, values + i)));
+  }
+}
+#endif
+
+KILN_INTERNAL void kiln_activate_span(float *values, int64_t count, int act,
+                                      float lo, float hi) {
+  if (act == KILN_MK_ACT_NONE)
+    return;
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx512f")) {
+    activate_span_avx512(values, count, act, lo, hi);
+    return;
+  }
+#endif
+  for (int64_t i = 0; i < count; ++i)
+    values[i] = kiln_activate(act, lo, hi, values[i]);
 }
 
 #if defined(__x86_64__)
@@ -450,11 +525,9 @@ micro_kernel_avx512(const tile_epilogue *e, int64_t kc, const float *restrict a,
       }
       v0 = _mm512_add_ps(v0, col0);
       v1 = _mm512_add_ps(v1, col1);
-      if (e->clamp) {
-        /* max/min return their second operand when either is NaN: NaN
-         * stays NaN, as with arith.maximumf/minimumf. */
-        v0 = _mm512_min_ps(hi, _mm512_max_ps(lo, v0));
-        v1 = _mm512_min_ps(hi, _mm512_max_ps(lo, v1));
+      if (e->act) {
+        v0 = activate_avx512(e->act, lo, hi, v0);
+        v1 = activate_avx512(e->act, lo, hi, v1);
       }
       _mm512_mask_storeu_ps(row, m0, v0);
       if (m1)
@@ -530,7 +603,7 @@ static void gemm_task(void *context, int64_t task) {
           float *c = g->c + (ib + ip) * g->c_rs + (j0 + jp) * g->c_cs;
           tile_epilogue e = {
               !(g->overwrite && p0 == 0),
-              g->clamp && p0 + kc >= g->k,
+              p0 + kc >= g->k ? g->act : KILN_MK_ACT_NONE,
               p0 == 0 && g->row_bias ? g->row_bias + ib + ip : NULL,
               p0 == 0 && g->col_bias ? g->col_bias + j0 + jp : NULL,
               g->lo,
@@ -686,11 +759,12 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pb_f32(kiln_memref2_f32 *a,
 
 KILN_EXPORT void _mlir_ciface_kiln_mk_gemm_pb_fused_f32(
     kiln_memref2_f32 *a, kiln_memref1_f32 *packed_b, kiln_memref1_f32 *bias,
-    kiln_memref2_f32 *c, int64_t has_bias, int64_t clamp, float lo, float hi) {
+    kiln_memref2_f32 *c, int64_t has_bias, int64_t activation, float lo,
+    float hi) {
   gemm_problem g;
   setup_gemm_pb(&g, a, packed_b, c);
   g.overwrite = 1;
-  g.clamp = (int)clamp;
+  g.act = (int)activation;
   g.col_bias = has_bias ? bias->aligned + bias->offset : NULL;
   g.lo = lo;
   g.hi = hi;

@@ -14,6 +14,7 @@
 #include "kiln/cpu/kiln_kernels.h"
 #endif
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,10 +54,11 @@ typedef struct {
 } b_source;
 
 /* What a micro-kernel does with its tile: C = [C +] tile [+ bias], then
- * clamped to [lo, hi] when `clamp`. `load_c` is 0 on the first step of the
- * reduction of an overwriting product; the biases are only given then. */
+ * the activation `act` (KILN_MK_ACT_*, with lo and hi). `load_c` is 0 on
+ * the first step of the reduction of an overwriting product; the biases
+ * are only given then, the activation only on the last step. */
 typedef struct {
-  int load_c, clamp;
+  int load_c, act;
   const float *row_bias; /* one per row of the tile, or null */
   const float *col_bias; /* one per column of the tile, or null */
   float lo, hi;
@@ -77,13 +79,40 @@ typedef struct {
   /* A or B already packed whole (kiln_mk_pack_a_f32 / _b_f32), or null. */
   const float *packed_a, *packed_b;
   /* Fused epilogue: C is overwritten (not accumulated into) when
-   * `overwrite`, with the bias per row or per column added, then clamped
-   * to [lo, hi] when `clamp`. */
-  int overwrite, clamp;
+   * `overwrite`, with the bias per row or per column added, then the
+   * activation `act` applied (KILN_MK_ACT_*, with lo and hi). */
+  int overwrite, act;
   const float *row_bias, *col_bias;
   float lo, hi;
   int64_t m_chunk, m_tasks, nc, n_blocks;
 } gemm_problem;
+
+/* Applies the activation `act` (KILN_MK_ACT_*, with lo and hi) to one
+ * value: the portable path, and the reference of the vector one. */
+static inline float kiln_activate(int act, float lo, float hi, float v) {
+  float h;
+  switch (act) {
+  case KILN_MK_ACT_CLAMP:
+    /* Comparisons are false for NaN: NaN stays NaN, as with
+     * arith.maximumf/minimumf. */
+    v = v < lo ? lo : v;
+    return v > hi ? hi : v;
+  case KILN_MK_ACT_SILU:
+    return v * (1.0f / (1.0f + expf(-v)));
+  case KILN_MK_ACT_HARDSWISH:
+    h = lo * v + hi;
+    h = h > 1.0f ? 1.0f : h;
+    h = h < 0.0f ? 0.0f : h;
+    return v * h;
+  default:
+    return v;
+  }
+}
+
+/* Applies the activation to `count` contiguous floats in place (AVX-512
+ * when the CPU has it). */
+KILN_INTERNAL void kiln_activate_span(float *values, int64_t count, int act,
+                                      float lo, float hi);
 
 /* Runs the product `g` describes (its m, n, k, operands and epilogue set),
  * split into tasks for every thread. */

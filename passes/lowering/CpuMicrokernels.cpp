@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
@@ -247,14 +248,21 @@ std::optional<FoldablePad> matchFoldablePad(Value input, Operation *consumer) {
   return pad;
 }
 
-/// An epilogue a contraction kernel can apply while storing its output:
-/// the bias (or zero) the output buffer was initialized with, and an
-/// elementwise clamp (ReLU, ReLU6, clip) applied right after.
-struct FusableEpilogue {
-  Value bias; // 1-D memref; null for a zero init
-  bool clamp = false;
+/// An activation the fused kernels apply while storing: one of
+/// KILN_MK_ACT_* with its two parameters.
+struct Activation {
+  int64_t kind = KILN_MK_ACT_NONE;
   float lo = -std::numeric_limits<float>::infinity();
   float hi = std::numeric_limits<float>::infinity();
+};
+
+/// An epilogue a contraction kernel can apply while storing its output:
+/// the bias (or zero) the output buffer was initialized with, and an
+/// elementwise activation (ReLU, ReLU6, clip, SiLU, hardswish) applied
+/// right after.
+struct FusableEpilogue {
+  Value bias; // 1-D memref; null for a zero init
+  Activation activation;
   Value target;                 // the buffer the kernel writes
   SmallVector<Operation *> ops; // erased, in this order, after the rewrite
 };
@@ -267,24 +275,31 @@ std::optional<float> getConstantFloat(Value value) {
   return static_cast<float>(attr.getValueAsDouble());
 }
 
-/// Matches a linalg.generic computing clamp(x, lo, hi) elementwise with
-/// arith.maximumf / arith.minimumf (either or both) from its only input to
-/// its only output, both of the same static shape and identity layout.
-std::optional<std::pair<float, float>> matchClamp(linalg::GenericOp op) {
-  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
-      !llvm::all_of(op.getIndexingMapsArray(),
-                    [](AffineMap map) { return map.isIdentity(); }) ||
-      op.getNumReductionLoops() != 0)
-    return std::nullopt;
-  Block &body = op.getRegion().front();
-  for (Operation &inner : body.without_terminator())
-    if (!isa<arith::ConstantOp, arith::MaximumFOp, arith::MinimumFOp>(inner))
-      return std::nullopt;
-  Value value = body.getTerminator()->getOperand(0);
-  float lo = -std::numeric_limits<float>::infinity();
-  float hi = std::numeric_limits<float>::infinity();
+/// If `value` is `op(a, b)` or `op(b, a)` for an op of type OpTy with `a`
+/// as one operand, returns the other one.
+template <typename OpTy> Value getOtherOperand(Value value, Value a) {
+  auto op = value.getDefiningOp<OpTy>();
+  if (!op)
+    return {};
+  if (op.getLhs() == a)
+    return op.getRhs();
+  if (op.getRhs() == a)
+    return op.getLhs();
+  return {};
+}
+
+/// True when `value` is the f32 constant `expected`.
+bool isConstant(Value value, float expected) {
+  std::optional<float> constant = getConstantFloat(value);
+  return constant && *constant == expected;
+}
+
+/// Matches clamp(x, lo, hi) with arith.maximumf / arith.minimumf (either
+/// or both, constants on either side) of the block argument `x`.
+std::optional<Activation> matchClampBody(Value value, Value x) {
+  Activation clamp;
+  clamp.kind = KILN_MK_ACT_CLAMP;
   bool any = false;
-  // min(max(x, lo), hi), max(x, lo) or min(x, hi); constants on either side.
   auto peel = [&](auto minOrMax, float &bound) {
     if (!minOrMax)
       return;
@@ -297,11 +312,86 @@ std::optional<std::pair<float, float>> matchClamp(linalg::GenericOp op) {
         return;
       }
   };
-  peel(value.getDefiningOp<arith::MinimumFOp>(), hi);
-  peel(value.getDefiningOp<arith::MaximumFOp>(), lo);
-  if (!any || value != body.getArgument(0) || !(lo <= hi))
+  peel(value.getDefiningOp<arith::MinimumFOp>(), clamp.hi);
+  peel(value.getDefiningOp<arith::MaximumFOp>(), clamp.lo);
+  if (!any || value != x || !(clamp.lo <= clamp.hi))
     return std::nullopt;
-  return std::make_pair(lo, hi);
+  return clamp;
+}
+
+/// Matches SiLU as nn-to-linalg builds it, x * (1 / (1 + exp(-x))), and
+/// hardswish as x * hardsigmoid(x) = x * max(min(alpha * x + beta, 1), 0)
+/// (multiplications and additions in either operand order).
+std::optional<Activation> matchGatedBody(Value value, Value x) {
+  Value gate = getOtherOperand<arith::MulFOp>(value, x);
+  if (!gate)
+    return std::nullopt;
+  // SiLU: gate = 1 / (1 + exp(-x)).
+  if (auto div = gate.getDefiningOp<arith::DivFOp>();
+      div && isConstant(div.getLhs(), 1.0f)) {
+    auto add = div.getRhs().getDefiningOp<arith::AddFOp>();
+    if (!add)
+      return std::nullopt;
+    Value exp = isConstant(add.getLhs(), 1.0f)   ? add.getRhs()
+                : isConstant(add.getRhs(), 1.0f) ? add.getLhs()
+                                                 : Value();
+    auto expOp = exp ? exp.getDefiningOp<math::ExpOp>() : nullptr;
+    auto neg =
+        expOp ? expOp.getOperand().getDefiningOp<arith::NegFOp>() : nullptr;
+    if (!neg || neg.getOperand() != x)
+      return std::nullopt;
+    Activation silu;
+    silu.kind = KILN_MK_ACT_SILU;
+    silu.lo = silu.hi = 0.0f;
+    return silu;
+  }
+  // Hardswish: gate = max(min(alpha * x + beta, 1), 0).
+  auto max = gate.getDefiningOp<arith::MaximumFOp>();
+  if (!max || !isConstant(max.getRhs(), 0.0f))
+    return std::nullopt;
+  auto min = max.getLhs().getDefiningOp<arith::MinimumFOp>();
+  if (!min || !isConstant(min.getRhs(), 1.0f))
+    return std::nullopt;
+  auto add = min.getLhs().getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return std::nullopt;
+  for (int side = 0; side < 2; ++side) {
+    std::optional<float> beta = getConstantFloat(add->getOperand(1 - side));
+    Value scaled = add->getOperand(side);
+    Value alphaValue = getOtherOperand<arith::MulFOp>(scaled, x);
+    std::optional<float> alpha =
+        alphaValue ? getConstantFloat(alphaValue) : std::nullopt;
+    if (beta && alpha) {
+      Activation hardswish;
+      hardswish.kind = KILN_MK_ACT_HARDSWISH;
+      hardswish.lo = *alpha;
+      hardswish.hi = *beta;
+      return hardswish;
+    }
+  }
+  return std::nullopt;
+}
+
+/// Matches a linalg.generic applying, elementwise from its only input to
+/// its only output (identity maps), an activation the fused kernels
+/// implement: a clamp (ReLU, ReLU6, clip), SiLU or hardswish.
+std::optional<Activation> matchActivation(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }) ||
+      op.getNumReductionLoops() != 0)
+    return std::nullopt;
+  Block &body = op.getRegion().front();
+  for (Operation &inner : body.without_terminator())
+    if (!isa<arith::ConstantOp, arith::MaximumFOp, arith::MinimumFOp,
+             arith::MulFOp, arith::AddFOp, arith::DivFOp, arith::NegFOp,
+             math::ExpOp>(inner))
+      return std::nullopt;
+  Value value = body.getTerminator()->getOperand(0);
+  Value x = body.getArgument(0);
+  if (std::optional<Activation> clamp = matchClampBody(value, x))
+    return clamp;
+  return matchGatedBody(value, x);
 }
 
 /// True when no op strictly between `from` and `to` (same block) may read
@@ -398,7 +488,7 @@ std::optional<FusableEpilogue> matchEpilogue(Value out, Operation *consumer,
       reader = *view->getUsers().begin();
     }
     if (auto generic = dyn_cast<linalg::GenericOp>(reader);
-        generic && generic->getBlock() == block && matchClamp(generic))
+        generic && generic->getBlock() == block && matchActivation(generic))
       activation = generic;
   }
   Value activationInput = collapse ? collapse.getResult() : out;
@@ -414,7 +504,7 @@ std::optional<FusableEpilogue> matchEpilogue(Value out, Operation *consumer,
   epilogue.target = out;
   epilogue.ops.push_back(init);
   if (activation) {
-    std::optional<std::pair<float, float>> bounds = matchClamp(activation);
+    std::optional<Activation> bounds = matchActivation(activation);
     Value dst = activation.getDpsInits()[0];
     auto dstType = dyn_cast<MemRefType>(dst.getType());
     Value dstRoot = getRootBuffer(dst);
@@ -433,9 +523,7 @@ std::optional<FusableEpilogue> matchEpilogue(Value out, Operation *consumer,
     // in between (or a reshaping view of one) moves up.
     if (!hoistAllocationBefore(dst, consumer))
       return std::nullopt;
-    epilogue.clamp = true;
-    epilogue.lo = bounds->first;
-    epilogue.hi = bounds->second;
+    epilogue.activation = *bounds;
     epilogue.target = dst;
     epilogue.ops.push_back(activation);
     if (collapse) {
@@ -545,8 +633,8 @@ private:
     operands.push_back(arith::ConstantIntOp::create(
         builder, loc, epilogue.bias ? 1 : 0, /*width=*/64));
     operands.push_back(arith::ConstantIntOp::create(
-        builder, loc, epilogue.clamp ? 1 : 0, /*width=*/64));
-    for (float bound : {epilogue.lo, epilogue.hi})
+        builder, loc, epilogue.activation.kind, /*width=*/64));
+    for (float bound : {epilogue.activation.lo, epilogue.activation.hi})
       operands.push_back(arith::ConstantFloatOp::create(
           builder, loc, builder.getF32Type(), APFloat(bound)));
   }

@@ -225,23 +225,28 @@ def CpuMicrokernelsPass
     between the copy and the convolution may write the image.
 
     With `fuse-epilogues` (the default), a convolution or matrix product
-    with packed weights whose output is a fresh buffer initialized by a
-    `linalg.broadcast` of a bias (or a zero fill) and read only by one
-    elementwise clamp (`arith.maximumf`/`arith.minimumf` with constants:
-    ReLU, ReLU6, clip) calls the fused kernel
-    (`kiln_mk_conv2d_nchw_pa_fused_f32`, `kiln_mk_gemm_pb_fused_f32`), which
-    adds the bias and clamps while storing, straight into the clamp's
-    output; the init, the clamp and the intermediate buffer are erased.
-    Without a clamp the bias is still fused. The clamp's output must not be
-    touched between the product and the clamp nor alias the kernel's
-    inputs.
+    with packed weights (or a depthwise convolution) whose output is a
+    fresh buffer initialized by a `linalg.broadcast` of a bias (or a zero
+    fill) and read only by one elementwise activation generic calls the
+    fused kernel (`kiln_mk_conv2d_nchw_pa_fused_f32`,
+    `kiln_mk_gemm_pb_fused_f32`, `kiln_mk_dwconv2d_nchw_fused_f32`), which
+    adds the bias and applies the activation while storing, straight into
+    the activation's output; the init, the activation and the intermediate
+    buffer are erased. The activations recognized are a clamp
+    (`arith.maximumf`/`arith.minimumf` with constants: ReLU, ReLU6, clip),
+    SiLU (`x * (1 / (1 + exp(-x)))`) and hardswish
+    (`x * max(min(alpha * x + beta, 1), 0)`), as nn-to-linalg and
+    kiln-fuse-elementwise build them; the activation may read the product
+    through a `memref.collapse_shape`. Without an activation the bias is
+    still fused. The activation's output must not be touched between the
+    product and the activation nor alias the kernel's inputs.
   }];
   let options = [
     Option<"prepackWeights", "prepack-weights", "bool", /*default=*/"true",
            "Pack constant operands at compile time">,
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
-           "Let kernels with packed weights add the bias and clamp while "
-           "storing">,
+           "Let kernels add the bias and apply a clamp, SiLU or hardswish "
+           "while storing">,
     Option<"foldPadding", "fold-padding", "bool", /*default=*/"true",
            "Let convolution kernels pad implicitly instead of reading a "
            "zero-padded copy">,

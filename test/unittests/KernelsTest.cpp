@@ -158,8 +158,8 @@ TEST(Kernels, FusedGemmAddsBiasAndClamps) {
     std::vector<float> c(m * n, 123.0f);
     kiln_memref2_f32 av = view2(a, m, k, k, 1);
     kiln_memref2_f32 cv = view2(c, m, n, n, 1);
-    _mlir_ciface_kiln_mk_gemm_pb_fused_f32(&av, &pb, &bv, &cv, 1, 1, 0.0f,
-                                           6.0f);
+    _mlir_ciface_kiln_mk_gemm_pb_fused_f32(&av, &pb, &bv, &cv, 1,
+                                           KILN_MK_ACT_CLAMP, 0.0f, 6.0f);
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         if (i == 0) {
@@ -176,6 +176,89 @@ TEST(Kernels, FusedGemmAddsBiasAndClamps) {
                     1e-4 * (1.0 + scale))
             << i << "," << j;
       }
+  }
+}
+
+/// SiLU and hardswish in double precision, the references of the fused
+/// activations.
+double referenceActivation(int64_t kind, double v) {
+  if (kind == KILN_MK_ACT_SILU)
+    return v / (1.0 + std::exp(-v));
+  return v * std::max(0.0, std::min(1.0, v / 6.0 + 0.5));
+}
+
+/// Values spanning the activations' interesting ranges: both tails of the
+/// sigmoid (where exp over- and underflows), hardswish's kinks at -3 and 3,
+/// zeros of both signs, tiny values, and NaN.
+std::vector<float> activationInputs() {
+  std::vector<float> values = {0.0f,   -0.0f,   1e-30f,       -1e-30f, 3.0f,
+                               -3.0f,  88.0f,   -88.0f,       95.0f,   -95.0f,
+                               150.0f, -150.0f, std::nanf("")};
+  for (int i = -400; i <= 400; ++i)
+    values.push_back(float(i) * 0.05f);
+  return values;
+}
+
+/// Checks `got[i]` against the reference activation of `input[i]`: within
+/// 2e-6 relative (the polynomial exp of the vector path, libm's expf on
+/// the portable one), NaN for NaN.
+void expectActivated(const std::vector<float> &got,
+                     const std::vector<float> &input, int64_t kind,
+                     const char *what) {
+  for (size_t i = 0; i < input.size(); ++i) {
+    if (std::isnan(input[i])) {
+      EXPECT_TRUE(std::isnan(got[i])) << what << ": NaN input " << i;
+      continue;
+    }
+    double want = referenceActivation(kind, input[i]);
+    ASSERT_NEAR(got[i], want, 2e-6 * std::fabs(want) + 1e-37)
+        << what << ", kind " << kind << ", input " << input[i];
+  }
+}
+
+/// The fused SiLU and hardswish epilogues of the product and of the
+/// depthwise convolution, on every kind of input: the product has k = 1
+/// and B = 1 so that each output is its input exactly, and the depthwise
+/// convolution a 1x1 window of weight 1.
+TEST(Kernels, FusedSiluAndHardswishMatchReference) {
+  ThreadScope threads(2);
+  std::vector<float> values = activationInputs();
+  int64_t m = int64_t(values.size()), n = 1;
+  for (int64_t kind :
+       {int64_t(KILN_MK_ACT_SILU), int64_t(KILN_MK_ACT_HARDSWISH)}) {
+    float lo = kind == KILN_MK_ACT_HARDSWISH ? 1.0f / 6.0f : 0.0f;
+    float hi = kind == KILN_MK_ACT_HARDSWISH ? 0.5f : 0.0f;
+    // As a column (one value per row of C) and as a row (per column).
+    for (bool column : {true, false}) {
+      int64_t rows = column ? m : n, cols = column ? n : m;
+      std::vector<float> zero(cols, 0.0f);
+      std::vector<float> packed(kiln_mk_packed_b_size(1, cols));
+      std::vector<float> b = column ? std::vector<float>(1, 1.0f) : values;
+      kiln_mk_pack_b_f32(b.data(), 1, cols, cols, 1, packed.data());
+      kiln_memref1_f32 pb = {
+          packed.data(), packed.data(), 0, {int64_t(packed.size())}, {1}};
+      kiln_memref1_f32 bv = {zero.data(), zero.data(), 0, {cols}, {1}};
+      std::vector<float> a = column ? values : std::vector<float>(1, 1.0f);
+      std::vector<float> c(values.size(), 7.0f);
+      kiln_memref2_f32 av = view2(a, rows, 1, 1, 1);
+      kiln_memref2_f32 cv = view2(c, rows, cols, cols, 1);
+      _mlir_ciface_kiln_mk_gemm_pb_fused_f32(&av, &pb, &bv, &cv, 0, kind, lo,
+                                             hi);
+      expectActivated(c, values, kind, column ? "gemm column" : "gemm row");
+    }
+    // Depthwise: one channel, a 1 x count image, 1x1 window of weight 1.
+    int64_t count = int64_t(values.size());
+    std::vector<float> in = values, w(1, 1.0f), bias(1, 0.0f);
+    std::vector<float> out(values.size(), 7.0f);
+    kiln_memref4_f32 iv = {
+        in.data(), in.data(), 0, {1, 1, 1, count}, {count, count, count, 1}};
+    kiln_memref3_f32 wv = {w.data(), w.data(), 0, {1, 1, 1}, {1, 1, 1}};
+    kiln_memref1_f32 bv = {bias.data(), bias.data(), 0, {1}, {1}};
+    kiln_memref4_f32 ov = iv;
+    ov.allocated = ov.aligned = out.data();
+    _mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32(&iv, &wv, &bv, &ov, 1, 1, 1, 1,
+                                                 0, 0, 1, kind, lo, hi);
+    expectActivated(out, values, kind, "depthwise");
   }
 }
 
@@ -281,7 +364,7 @@ TEST_P(ConvTest, MatchesReference) {
   fv.allocated = fv.aligned = fused.data();
   _mlir_ciface_kiln_mk_conv2d_nchw_pa_fused_f32(
       &iv, &pv, &bv, &fv, c.kh, c.kw, c.sy, c.sx, c.dy, c.dx, c.top, c.left,
-      /*has_bias=*/1, /*clamp=*/1, -0.5f, 0.75f);
+      /*has_bias=*/1, KILN_MK_ACT_CLAMP, -0.5f, 0.75f);
   for (size_t i = 0; i < out.size(); ++i) {
     int64_t f = (int64_t(i) / (oh * ow)) % c.filters;
     // The unfused result minus its initial value is the convolution.
@@ -387,7 +470,7 @@ TEST(Kernels, DepthwiseConvMatchesReference) {
     fv.allocated = fv.aligned = fused.data();
     _mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32(
         &iv, &wv, &bv, &fv, c.stride, c.stride, c.dilation, c.dilation, c.pad,
-        c.pad, /*has_bias=*/1, /*clamp=*/1, -0.25f, 0.5f);
+        c.pad, /*has_bias=*/1, KILN_MK_ACT_CLAMP, -0.25f, 0.5f);
     for (size_t i = 0; i < out.size(); ++i) {
       int64_t ch = (int64_t(i) / (oh * ow)) % channels;
       double conv = double(out[i]) - initial[i];

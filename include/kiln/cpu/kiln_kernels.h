@@ -75,12 +75,22 @@ void _mlir_ciface_kiln_mk_gemm_pb_f32(kiln_memref2_f32 *a,
                                       kiln_memref1_f32 *packed_b,
                                       kiln_memref2_f32 *c);
 
-/* Fused: c = clamp(a * b + bias[n]) with B packed, overwriting c (not
- * accumulating); the bias is used when has_bias, the clamp to [lo, hi]
- * when clamp (NaN stays NaN). */
+/* The activation a fused kernel applies to each stored value v (bias and
+ * product summed), its `activation` argument; NaN stays NaN in each. */
+enum {
+  KILN_MK_ACT_NONE = 0,
+  KILN_MK_ACT_CLAMP = 1,     /* min(max(v, lo), hi): ReLU, ReLU6, clip */
+  KILN_MK_ACT_SILU = 2,      /* v * (1 / (1 + exp(-v))); lo, hi unused */
+  KILN_MK_ACT_HARDSWISH = 3, /* v * max(min(lo * v + hi, 1), 0) */
+};
+
+/* Fused: c = act(a * b + bias[n]) with B packed, overwriting c (not
+ * accumulating); the bias is used when has_bias, the activation is one of
+ * KILN_MK_ACT_* with its parameters lo and hi. */
 void _mlir_ciface_kiln_mk_gemm_pb_fused_f32(
     kiln_memref2_f32 *a, kiln_memref1_f32 *packed_b, kiln_memref1_f32 *bias,
-    kiln_memref2_f32 *c, int64_t has_bias, int64_t clamp, float lo, float hi);
+    kiln_memref2_f32 *c, int64_t has_bias, int64_t activation, float lo,
+    float hi);
 
 /* c[i][m][n] += sum_k a[i][m][k] * b[i][k][n]. */
 void _mlir_ciface_kiln_mk_batch_gemm_f32(kiln_memref3_f32 *a,
@@ -106,13 +116,13 @@ void _mlir_ciface_kiln_mk_conv2d_nchw_pa_f32(kiln_memref4_f32 *in,
                                              int64_t dy, int64_t dx,
                                              int64_t pad_top, int64_t pad_left);
 
-/* Fused: out = clamp(conv + bias[f]), overwriting out, with the weights
- * packed; has_bias, clamp, lo and hi as for the fused gemm. */
+/* Fused: out = act(conv + bias[f]), overwriting out, with the weights
+ * packed; has_bias, activation, lo and hi as for the fused gemm. */
 void _mlir_ciface_kiln_mk_conv2d_nchw_pa_fused_f32(
     kiln_memref4_f32 *in, kiln_memref1_f32 *packed_w, kiln_memref1_f32 *bias,
     kiln_memref4_f32 *out, int64_t kh, int64_t kw, int64_t sy, int64_t sx,
     int64_t dy, int64_t dx, int64_t pad_top, int64_t pad_left, int64_t has_bias,
-    int64_t clamp, float lo, float hi);
+    int64_t activation, float lo, float hi);
 
 /* out[n][c][y][x] += sum_{ky,kx} in[n][c][iy][ix] * w[c][ky][kx], with iy,
  * ix and the implicit padding as above
@@ -123,12 +133,12 @@ void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(kiln_memref4_f32 *in,
                                             int64_t sx, int64_t dy, int64_t dx,
                                             int64_t pad_top, int64_t pad_left);
 
-/* Fused depthwise: out = clamp(depthwise + bias[c]), overwriting out;
- * has_bias, clamp, lo and hi as for the fused gemm. */
+/* Fused depthwise: out = act(depthwise + bias[c]), overwriting out;
+ * has_bias, activation, lo and hi as for the fused gemm. */
 void _mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32(
     kiln_memref4_f32 *in, kiln_memref3_f32 *w, kiln_memref1_f32 *bias,
     kiln_memref4_f32 *out, int64_t sy, int64_t sx, int64_t dy, int64_t dx,
-    int64_t pad_top, int64_t pad_left, int64_t has_bias, int64_t clamp,
+    int64_t pad_top, int64_t pad_left, int64_t has_bias, int64_t activation,
     float lo, float hi);
 
 #ifdef __cplusplus

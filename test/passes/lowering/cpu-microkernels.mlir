@@ -319,3 +319,76 @@ func.func @collapsed_epilogue(%x: memref<1x3x6x6xf32>, %y: memref<1x8x4x4xf32>) 
   memref.dealloc %buf : memref<1x8x4x4xf32>
   return
 }
+
+// -----
+
+// Tests that SiLU, x * (1 / (1 + exp(-x))), and hardswish,
+// x * max(min(alpha * x + beta, 1), 0), fuse as activations 2 and 3 (with
+// alpha and beta as the parameters), and that a look-alike does not:
+// x * (1 / (1 + exp(x))) is not SiLU.
+// CHECK-LABEL: func.func @gated_epilogues
+// The last arguments are has_bias, the activation and its parameters.
+// CHECK: call @kiln_mk_conv2d_nchw_pa_fused_f32({{.*}}, %c1_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %cst{{[_0-9]*}}, %cst{{[_0-9]*}})
+// CHECK: %[[ALPHA:.*]] = arith.constant 0.166666672 : f32
+// CHECK-NEXT: %[[BETA:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK-NEXT: call @kiln_mk_conv2d_nchw_pa_fused_f32({{.*}}, %c1_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %[[ALPHA]], %[[BETA]])
+// CHECK: call @kiln_mk_conv2d_nchw_pa_fused_f32({{.*}}, %c1_i64{{[_0-9]*}}, %c0_i64{{[_0-9]*}}, %cst{{[_0-9]*}}, %cst{{[_0-9]*}})
+// CHECK: linalg.generic
+// CHECK: math.exp
+memref.global "private" constant @filters : memref<8x3x3x3xf32> = dense<0.5>
+memref.global "private" constant @bias : memref<8xf32> = dense<0.25>
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+func.func @gated_epilogues(%x: memref<1x3x6x6xf32>, %y: memref<1x8x4x4xf32>, %z: memref<1x8x4x4xf32>,
+                           %u: memref<1x8x4x4xf32>) {
+  %one = arith.constant 1.0 : f32
+  %zero = arith.constant 0.0 : f32
+  %sixth = arith.constant 0.166666672 : f32
+  %half = arith.constant 0.5 : f32
+  %w = memref.get_global @filters : memref<8x3x3x3xf32>
+  %b = memref.get_global @bias : memref<8xf32>
+  %out = memref.alloc() : memref<1x8x4x4xf32>
+  linalg.broadcast ins(%b : memref<8xf32>) outs(%out : memref<1x8x4x4xf32>) dimensions = [0, 2, 3]
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%x, %w : memref<1x3x6x6xf32>, memref<8x3x3x3xf32>) outs(%out : memref<1x8x4x4xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%out : memref<1x8x4x4xf32>) outs(%y : memref<1x8x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %n = arith.negf %in : f32
+    %e = math.exp %n : f32
+    %d = arith.addf %e, %one : f32
+    %s = arith.divf %one, %d : f32
+    %r = arith.mulf %in, %s : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %out : memref<1x8x4x4xf32>
+  %out2 = memref.alloc() : memref<1x8x4x4xf32>
+  linalg.broadcast ins(%b : memref<8xf32>) outs(%out2 : memref<1x8x4x4xf32>) dimensions = [0, 2, 3]
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%x, %w : memref<1x3x6x6xf32>, memref<8x3x3x3xf32>) outs(%out2 : memref<1x8x4x4xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%out2 : memref<1x8x4x4xf32>) outs(%z : memref<1x8x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %m = arith.mulf %sixth, %in : f32
+    %a = arith.addf %m, %half : f32
+    %lo = arith.minimumf %a, %one : f32
+    %h = arith.maximumf %lo, %zero : f32
+    %r = arith.mulf %h, %in : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %out2 : memref<1x8x4x4xf32>
+  %out3 = memref.alloc() : memref<1x8x4x4xf32>
+  linalg.broadcast ins(%b : memref<8xf32>) outs(%out3 : memref<1x8x4x4xf32>) dimensions = [0, 2, 3]
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : vector<2xi64>, dilations = dense<1> : vector<2xi64>}
+    ins(%x, %w : memref<1x3x6x6xf32>, memref<8x3x3x3xf32>) outs(%out3 : memref<1x8x4x4xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%out3 : memref<1x8x4x4xf32>) outs(%u : memref<1x8x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.exp %in : f32
+    %d = arith.addf %e, %one : f32
+    %s = arith.divf %one, %d : f32
+    %r = arith.mulf %in, %s : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %out3 : memref<1x8x4x4xf32>
+  return
+}
