@@ -203,10 +203,27 @@ typedef struct {
 } dwconv_problem;
 
 #if defined(__x86_64__)
-/* Depthwise planes on AVX-512 for unit dilation and stride 1 or 2: sixteen
- * outputs per step accumulate every tap in one register (stride 2 picks the
- * even elements of two loads with one permute), one load and store of the
- * output per step. Returns 0 when the shape is not one it handles. */
+/* Sixteen window inputs of one tap for sixteen adjacent outputs: a load at
+ * stride 1; at stride 2 the even elements of two loads, picked by one
+ * permute. `mask` marks the real outputs, `low`/`high` the elements of the
+ * two loads read at stride 2 (never one past the window's last). */
+__attribute__((target("avx512f"))) static inline __m512
+dwconv_inputs(const float *row, int64_t sx, __mmask16 mask, __mmask16 low,
+              __mmask16 high) {
+  if (sx == 1)
+    return _mm512_maskz_loadu_ps(mask, row);
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14,
+                                        12, 10, 8, 6, 4, 2, 0);
+  __m512 a = _mm512_maskz_loadu_ps(low, row);
+  __m512 b = _mm512_maskz_loadu_ps(high, row + 16);
+  return _mm512_permutex2var_ps(a, even, b);
+}
+
+/* Depthwise planes on AVX-512 for unit dilation along x and stride 1 or 2
+ * along it: sixteen outputs of four rows at a time, each row its own
+ * accumulator (four independent chains of FMAs, so the adder's latency is
+ * hidden), every tap broadcast once for the four. Returns 0 when the shape
+ * is not one it handles. */
 __attribute__((target("avx512f"))) static int
 dwconv_plane_avx512(const float *ip, int64_t iys, const float *wp, int64_t wys,
                     int64_t wxs, int64_t kh, int64_t kw, float *op, int64_t oys,
@@ -218,36 +235,53 @@ dwconv_plane_avx512(const float *ip, int64_t iys, const float *wp, int64_t wys,
   for (int64_t ky = 0; ky < kh; ++ky)
     for (int64_t kx = 0; kx < kw; ++kx)
       weights[ky * kw + kx] = wp[ky * wys + kx * wxs];
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12,
-                                        10, 8, 6, 4, 2, 0);
-  for (int64_t y = 0; y < out_h; ++y) {
-    float *orow = op + y * oys;
-    const float *irow = ip + y * sy * iys;
-    for (int64_t x = 0; x < out_w; x += 16) {
-      int64_t count = out_w - x < 16 ? out_w - x : 16;
-      __mmask16 mask = (__mmask16)((1u << count) - 1);
-      __m512 acc = _mm512_maskz_loadu_ps(mask, orow + x);
+  const int64_t row_step = sy * iys; /* input rows between output rows */
+  for (int64_t x = 0; x < out_w; x += 16) {
+    int64_t count = out_w - x < 16 ? out_w - x : 16;
+    __mmask16 mask = (__mmask16)((1u << count) - 1);
+    int64_t low_bits = 2 * count - 1 < 16 ? 2 * count - 1 : 16;
+    int64_t high_bits = count > 8 ? 2 * (count - 8) - 1 : 0;
+    __mmask16 low = (__mmask16)(((1u << low_bits) - 1) & 0x5555u);
+    __mmask16 high = (__mmask16)(((1u << high_bits) - 1) & 0x5555u);
+    int64_t y = 0;
+    for (; y + 4 <= out_h; y += 4) {
+      float *o = op + y * oys + x;
+      __m512 acc0 = _mm512_maskz_loadu_ps(mask, o);
+      __m512 acc1 = _mm512_maskz_loadu_ps(mask, o + oys);
+      __m512 acc2 = _mm512_maskz_loadu_ps(mask, o + 2 * oys);
+      __m512 acc3 = _mm512_maskz_loadu_ps(mask, o + 3 * oys);
+      const float *base = ip + y * row_step + x * sx;
       for (int64_t ky = 0; ky < kh; ++ky) {
-        const float *row = irow + ky * dy * iys + x * sx;
+        const float *row = base + ky * dy * iys;
         for (int64_t kx = 0; kx < kw; ++kx) {
-          __m512 in;
-          if (sx == 1) {
-            in = _mm512_maskz_loadu_ps(mask, row + kx);
-          } else {
-            /* Only the even elements 2t, t < count, are read: never an
-             * element past the window's last. */
-            int64_t low_bits = 2 * count - 1 < 16 ? 2 * count - 1 : 16;
-            int64_t high_bits = count > 8 ? 2 * (count - 8) - 1 : 0;
-            __mmask16 low = (__mmask16)(((1u << low_bits) - 1) & 0x5555u);
-            __mmask16 high = (__mmask16)(((1u << high_bits) - 1) & 0x5555u);
-            __m512 a = _mm512_maskz_loadu_ps(low, row + kx);
-            __m512 b = _mm512_maskz_loadu_ps(high, row + kx + 16);
-            in = _mm512_permutex2var_ps(a, even, b);
-          }
-          acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[ky * kw + kx]), in, acc);
+          __m512 wv = _mm512_set1_ps(weights[ky * kw + kx]);
+          const float *t = row + kx;
+          acc0 = _mm512_fmadd_ps(wv, dwconv_inputs(t, sx, mask, low, high),
+                                 acc0);
+          acc1 = _mm512_fmadd_ps(
+              wv, dwconv_inputs(t + row_step, sx, mask, low, high), acc1);
+          acc2 = _mm512_fmadd_ps(
+              wv, dwconv_inputs(t + 2 * row_step, sx, mask, low, high), acc2);
+          acc3 = _mm512_fmadd_ps(
+              wv, dwconv_inputs(t + 3 * row_step, sx, mask, low, high), acc3);
         }
       }
-      _mm512_mask_storeu_ps(orow + x, mask, acc);
+      _mm512_mask_storeu_ps(o, mask, acc0);
+      _mm512_mask_storeu_ps(o + oys, mask, acc1);
+      _mm512_mask_storeu_ps(o + 2 * oys, mask, acc2);
+      _mm512_mask_storeu_ps(o + 3 * oys, mask, acc3);
+    }
+    for (; y < out_h; ++y) {
+      float *o = op + y * oys + x;
+      __m512 acc = _mm512_maskz_loadu_ps(mask, o);
+      const float *base = ip + y * row_step + x * sx;
+      for (int64_t ky = 0; ky < kh; ++ky)
+        for (int64_t kx = 0; kx < kw; ++kx)
+          acc = _mm512_fmadd_ps(
+              _mm512_set1_ps(weights[ky * kw + kx]),
+              dwconv_inputs(base + ky * dy * iys + kx, sx, mask, low, high),
+              acc);
+      _mm512_mask_storeu_ps(o, mask, acc);
     }
   }
   return 1;
@@ -261,8 +295,10 @@ static __thread size_t plane_size;
 /* One (image, channel) plane of a depthwise convolution. With padding, the
  * plane is first copied with its zero border into per-thread scratch (hot
  * in cache, unlike a padded copy of the whole tensor); then every window
- * lies inside it. 3x3 keeps all nine taps in registers; other sizes take
- * one pass per tap, left to the compiler's vectorizer. */
+ * lies inside it. On AVX-512, sixteen outputs at a time accumulate every
+ * tap in a register (dwconv_plane_avx512); elsewhere 3x3 keeps its nine
+ * taps in registers and other sizes take one pass per tap, left to the
+ * compiler's vectorizer. */
 __attribute__((target_clones("avx512f", "default"))) static void
 dwconv_plane_compute(void *context, int64_t task) {
   const dwconv_problem *d = (const dwconv_problem *)context;
@@ -305,8 +341,13 @@ dwconv_plane_compute(void *context, int64_t task) {
       }
       memset(dst, 0, (size_t)lo * sizeof(float));
       const float *src = ip + iy * iys;
-      for (int64_t x = lo; x < hi; ++x)
-        dst[x] = src[(x - geo->pad_left) * ixs];
+      if (ixs == 1) {
+        memcpy(dst + lo, src + (lo - geo->pad_left),
+               (size_t)(hi - lo) * sizeof(float));
+      } else {
+        for (int64_t x = lo; x < hi; ++x)
+          dst[x] = src[(x - geo->pad_left) * ixs];
+      }
       memset(dst + hi, 0, (size_t)(span_w - hi) * sizeof(float));
     }
     ip = scratch;
@@ -314,6 +355,15 @@ dwconv_plane_compute(void *context, int64_t task) {
     ixs = 1;
   }
 
+  /* All taps in one register per 16 outputs. */
+#if defined(__x86_64__)
+  if (dx == 1 && oxs == 1 && ixs == 1 && __builtin_cpu_supports("avx512f") &&
+      dwconv_plane_avx512(ip, iys, wp, w->strides[1], w->strides[2], kh, kw, op,
+                          oys, out_h, out_w, sy, sx, dy))
+    return;
+#endif
+  /* Elsewhere, 3x3 keeps its taps in registers; the vectorizer may do the
+   * rest. */
   if (kh == 3 && kw == 3 && dx == 1 && oxs == 1 && ixs == 1 &&
       (sx == 1 || sx == 2)) {
     float w0[3], w1[3], w2[3];
@@ -343,13 +393,6 @@ dwconv_plane_compute(void *context, int64_t task) {
     }
     return;
   }
-  /* Other window sizes: all taps in one register per 16 outputs. */
-#if defined(__x86_64__)
-  if (dx == 1 && oxs == 1 && ixs == 1 && __builtin_cpu_supports("avx512f") &&
-      dwconv_plane_avx512(ip, iys, wp, w->strides[1], w->strides[2], kh, kw, op,
-                          oys, out_h, out_w, sy, sx, dy))
-    return;
-#endif
   for (int64_t y = 0; y < out_h; ++y) {
     float *restrict orow = op + y * oys;
     for (int64_t ky = 0; ky < kh; ++ky) {

@@ -64,9 +64,12 @@ typedef struct {
   float lo, hi;
 } tile_epilogue;
 
+/* A micro-kernel: e, kc, A panel (kc x MR), B (kc rows of NR, b_rs apart:
+ * NR in a packed panel, the row stride when read in place; only `cols` of
+ * each row are read), C, C's strides, rows and cols of C that are real. */
 typedef void (*micro_kernel_fn)(const tile_epilogue *, int64_t, const float *,
-                                const float *, float *, int64_t, int64_t,
-                                int64_t, int64_t);
+                                const float *, int64_t, float *, int64_t,
+                                int64_t, int64_t, int64_t);
 
 typedef struct {
   micro_kernel_fn kernel;

@@ -403,6 +403,11 @@ INSTANTIATE_TEST_SUITE_P(
         ConvCase{1, 4, 7, 15, 11, 3, 2, 1, 2, 2, 1, 3},
         ConvCase{1, 70, 9, 6, 40, 5, 5, 1, 1, 1, 1, 2},
         ConvCase{1, 2, 130, 8, 8, 7, 7, 1, 1, 1, 1, 1},
+        // 1x1 at stride 1, whose image the product reads in place: a
+        // partial last panel and two reduction blocks; several column
+        // blocks over three threads.
+        ConvCase{2, 300, 20, 10, 10, 1, 1, 1, 1, 1, 1, 2},
+        ConvCase{1, 24, 40, 40, 41, 1, 1, 1, 1, 1, 1, 3},
         // Padded: same-size 3x3, asymmetric, strided 7x7 (ResNet's stem),
         // dilated, and padding only after the image.
         ConvCase{1, 3, 8, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
