@@ -203,88 +203,110 @@ typedef struct {
 } dwconv_problem;
 
 #if defined(__x86_64__)
-/* Sixteen window inputs of one tap for sixteen adjacent outputs: a load at
- * stride 1; at stride 2 the even elements of two loads, picked by one
- * permute. `mask` marks the real outputs, `low`/`high` the elements of the
- * two loads read at stride 2 (never one past the window's last). */
+/* Bits [lo, hi) of a 32-bit lane mask (empty when hi <= lo). */
+static inline uint32_t lane_range(int64_t lo, int64_t hi) {
+  if (lo < 0)
+    lo = 0;
+  if (hi > 32)
+    hi = 32;
+  if (hi <= lo)
+    return 0;
+  return (uint32_t)((((uint64_t)1 << hi) - 1) & ~(((uint64_t)1 << lo) - 1));
+}
+
+/* One depthwise plane on AVX-512, for unit dilation along x and stride 1
+ * or 2 along it, reading the unpadded image: sixteen outputs of four rows
+ * at a time, each row its own accumulator (four independent chains of
+ * FMAs hide the adder's latency), every tap broadcast once for the four.
+ * Padding is implicit: masked loads skip the lanes whose input lies left or
+ * right of the image (masked lanes are never read), and taps on rows above
+ * or below it are skipped. Stride 2 picks the even elements of two loads
+ * with one permute. The epilogue is fused: with `overwrite` the
+ * accumulators start at `start` (the bias) instead of the output, and the
+ * activation is applied before the store. */
+typedef struct {
+  const float *ip;
+  int64_t iys, in_h, in_w, pad_top, pad_left;
+  const float *weights; /* kh * kw, row-major */
+  int64_t kh, kw, sy, sx, dy;
+  float *op;
+  int64_t oys, out_h, out_w;
+  int overwrite, act;
+  float start, lo, hi;
+} dw_plane;
+
 __attribute__((target("avx512f"))) static inline __m512
-dwconv_inputs(const float *row, int64_t sx, __mmask16 mask, __mmask16 low,
-              __mmask16 high) {
+dw_inputs(const float *row, int64_t sx, uint32_t valid) {
   if (sx == 1)
-    return _mm512_maskz_loadu_ps(mask, row);
+    return _mm512_maskz_loadu_ps((__mmask16)valid, row);
   const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14,
                                         12, 10, 8, 6, 4, 2, 0);
-  __m512 a = _mm512_maskz_loadu_ps(low, row);
-  __m512 b = _mm512_maskz_loadu_ps(high, row + 16);
+  __m512 a = _mm512_maskz_loadu_ps((__mmask16)valid, row);
+  __m512 b = _mm512_maskz_loadu_ps((__mmask16)(valid >> 16), row + 16);
   return _mm512_permutex2var_ps(a, even, b);
 }
 
-/* Depthwise planes on AVX-512 for unit dilation along x and stride 1 or 2
- * along it: sixteen outputs of four rows at a time, each row its own
- * accumulator (four independent chains of FMAs, so the adder's latency is
- * hidden), every tap broadcast once for the four. Returns 0 when the shape
- * is not one it handles. */
-__attribute__((target("avx512f"))) static int
-dwconv_plane_avx512(const float *ip, int64_t iys, const float *wp, int64_t wys,
-                    int64_t wxs, int64_t kh, int64_t kw, float *op, int64_t oys,
-                    int64_t out_h, int64_t out_w, int64_t sy, int64_t sx,
-                    int64_t dy) {
-  if ((sx != 1 && sx != 2) || kh * kw > 49)
-    return 0;
-  float weights[49];
-  for (int64_t ky = 0; ky < kh; ++ky)
-    for (int64_t kx = 0; kx < kw; ++kx)
-      weights[ky * kw + kx] = wp[ky * wys + kx * wxs];
-  const int64_t row_step = sy * iys; /* input rows between output rows */
-  for (int64_t x = 0; x < out_w; x += 16) {
-    int64_t count = out_w - x < 16 ? out_w - x : 16;
+__attribute__((target("avx512f"))) static void
+dwconv_plane_avx512(const dw_plane *p) {
+  const int64_t kh = p->kh, kw = p->kw, sx = p->sx, oys = p->oys;
+  const __m512 vlo = _mm512_set1_ps(p->lo), vhi = _mm512_set1_ps(p->hi);
+  uint32_t valid[49]; /* per tap column: the lanes inside the image */
+  for (int64_t x = 0; x < p->out_w; x += 16) {
+    int64_t count = p->out_w - x < 16 ? p->out_w - x : 16;
     __mmask16 mask = (__mmask16)((1u << count) - 1);
-    int64_t low_bits = 2 * count - 1 < 16 ? 2 * count - 1 : 16;
-    int64_t high_bits = count > 8 ? 2 * (count - 8) - 1 : 0;
-    __mmask16 low = (__mmask16)(((1u << low_bits) - 1) & 0x5555u);
-    __mmask16 high = (__mmask16)(((1u << high_bits) - 1) & 0x5555u);
+    for (int64_t kx = 0; kx < kw; ++kx) {
+      /* Output lane t reads input column base + sx * t. */
+      int64_t base = x * sx + kx - p->pad_left;
+      valid[kx] = sx == 1 ? lane_range(-base, p->in_w - base) & mask
+                          : lane_range(-base, p->in_w - base) &
+                                lane_range(0, 2 * count - 1) & 0x55555555u;
+    }
+    const float *column = p->ip + x * sx - p->pad_left;
     int64_t y = 0;
-    for (; y + 4 <= out_h; y += 4) {
-      float *o = op + y * oys + x;
-      __m512 acc0 = _mm512_maskz_loadu_ps(mask, o);
-      __m512 acc1 = _mm512_maskz_loadu_ps(mask, o + oys);
-      __m512 acc2 = _mm512_maskz_loadu_ps(mask, o + 2 * oys);
-      __m512 acc3 = _mm512_maskz_loadu_ps(mask, o + 3 * oys);
-      const float *base = ip + y * row_step + x * sx;
+    for (; y < p->out_h; y += 4) {
+      int64_t rows = p->out_h - y < 4 ? p->out_h - y : 4;
+      float *o = p->op + y * oys + x;
+      __m512 acc[4];
+      for (int64_t r = 0; r < 4; ++r)
+        acc[r] = r >= rows       ? _mm512_setzero_ps()
+                 : p->overwrite ? _mm512_set1_ps(p->start)
+                                : _mm512_maskz_loadu_ps(mask, o + r * oys);
       for (int64_t ky = 0; ky < kh; ++ky) {
-        const float *row = base + ky * dy * iys;
-        for (int64_t kx = 0; kx < kw; ++kx) {
-          __m512 wv = _mm512_set1_ps(weights[ky * kw + kx]);
-          const float *t = row + kx;
-          acc0 = _mm512_fmadd_ps(wv, dwconv_inputs(t, sx, mask, low, high),
-                                 acc0);
-          acc1 = _mm512_fmadd_ps(
-              wv, dwconv_inputs(t + row_step, sx, mask, low, high), acc1);
-          acc2 = _mm512_fmadd_ps(
-              wv, dwconv_inputs(t + 2 * row_step, sx, mask, low, high), acc2);
-          acc3 = _mm512_fmadd_ps(
-              wv, dwconv_inputs(t + 3 * row_step, sx, mask, low, high), acc3);
+        int64_t iy = y * p->sy + ky * p->dy - p->pad_top;
+        const float *row = column + iy * p->iys;
+        int64_t step = p->sy * p->iys;
+        if (rows == 4 && iy >= 0 && iy + 3 * p->sy < p->in_h) {
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            __m512 wv = _mm512_set1_ps(p->weights[ky * kw + kx]);
+            const float *t = row + kx;
+            acc[0] = _mm512_fmadd_ps(wv, dw_inputs(t, sx, valid[kx]), acc[0]);
+            acc[1] = _mm512_fmadd_ps(wv, dw_inputs(t + step, sx, valid[kx]),
+                                     acc[1]);
+            acc[2] = _mm512_fmadd_ps(
+                wv, dw_inputs(t + 2 * step, sx, valid[kx]), acc[2]);
+            acc[3] = _mm512_fmadd_ps(
+                wv, dw_inputs(t + 3 * step, sx, valid[kx]), acc[3]);
+          }
+          continue;
+        }
+        for (int64_t r = 0; r < rows; ++r) {
+          int64_t ry = iy + r * p->sy;
+          if (ry < 0 || ry >= p->in_h)
+            continue;
+          for (int64_t kx = 0; kx < kw; ++kx)
+            acc[r] = _mm512_fmadd_ps(
+                _mm512_set1_ps(p->weights[ky * kw + kx]),
+                dw_inputs(row + r * step + kx, sx, valid[kx]), acc[r]);
         }
       }
-      _mm512_mask_storeu_ps(o, mask, acc0);
-      _mm512_mask_storeu_ps(o + oys, mask, acc1);
-      _mm512_mask_storeu_ps(o + 2 * oys, mask, acc2);
-      _mm512_mask_storeu_ps(o + 3 * oys, mask, acc3);
-    }
-    for (; y < out_h; ++y) {
-      float *o = op + y * oys + x;
-      __m512 acc = _mm512_maskz_loadu_ps(mask, o);
-      const float *base = ip + y * row_step + x * sx;
-      for (int64_t ky = 0; ky < kh; ++ky)
-        for (int64_t kx = 0; kx < kw; ++kx)
-          acc = _mm512_fmadd_ps(
-              _mm512_set1_ps(weights[ky * kw + kx]),
-              dwconv_inputs(base + ky * dy * iys + kx, sx, mask, low, high),
-              acc);
-      _mm512_mask_storeu_ps(o, mask, acc);
+      for (int64_t r = 0; r < rows; ++r) {
+        __m512 v = acc[r];
+        if (p->act)
+          v = activate_avx512(p->act, vlo, vhi, v);
+        _mm512_mask_storeu_ps(o + r * oys, mask, v);
+      }
     }
   }
-  return 1;
 }
 #endif
 
@@ -355,15 +377,7 @@ dwconv_plane_compute(void *context, int64_t task) {
     ixs = 1;
   }
 
-  /* All taps in one register per 16 outputs. */
-#if defined(__x86_64__)
-  if (dx == 1 && oxs == 1 && ixs == 1 && __builtin_cpu_supports("avx512f") &&
-      dwconv_plane_avx512(ip, iys, wp, w->strides[1], w->strides[2], kh, kw, op,
-                          oys, out_h, out_w, sy, sx, dy))
-    return;
-#endif
-  /* Elsewhere, 3x3 keeps its taps in registers; the vectorizer may do the
-   * rest. */
+  /* 3x3 keeps its taps in registers; the vectorizer may do the rest. */
   if (kh == 3 && kw == 3 && dx == 1 && oxs == 1 && ixs == 1 &&
       (sx == 1 || sx == 2)) {
     float w0[3], w1[3], w2[3];
@@ -425,6 +439,44 @@ static void dwconv_plane(void *context, int64_t task) {
       out->aligned + out->offset + n * out->strides[0] + c * out->strides[1];
   int64_t out_h = out->sizes[2], out_w = out->sizes[3];
   int64_t oys = out->strides[2], oxs = out->strides[3];
+#if defined(__x86_64__)
+  const kiln_memref4_f32 *in = d->in;
+  const kiln_memref3_f32 *w = d->w;
+  int64_t kh = w->sizes[1], kw = w->sizes[2];
+  if (d->geo.dx == 1 && oxs == 1 && in->strides[3] == 1 &&
+      (d->geo.sx == 1 || d->geo.sx == 2) && kh * kw <= 49 &&
+      __builtin_cpu_supports("avx512f")) {
+    float weights[49];
+    const float *wp = w->aligned + w->offset + c * w->strides[0];
+    for (int64_t ky = 0; ky < kh; ++ky)
+      for (int64_t kx = 0; kx < kw; ++kx)
+        weights[ky * kw + kx] = wp[ky * w->strides[1] + kx * w->strides[2]];
+    dw_plane p = {
+        in->aligned + in->offset + n * in->strides[0] + c * in->strides[1],
+        in->strides[2],
+        in->sizes[2],
+        in->sizes[3],
+        d->geo.pad_top,
+        d->geo.pad_left,
+        weights,
+        kh,
+        kw,
+        d->geo.sy,
+        d->geo.sx,
+        d->geo.dy,
+        op,
+        oys,
+        out_h,
+        out_w,
+        d->overwrite,
+        d->act,
+        d->overwrite && d->bias ? d->bias[c] : 0.0f,
+        d->lo,
+        d->hi};
+    dwconv_plane_avx512(&p);
+    return;
+  }
+#endif
   if (d->overwrite) {
     float start = d->bias ? d->bias[c] : 0.0f;
     for (int64_t y = 0; y < out_h; ++y)
