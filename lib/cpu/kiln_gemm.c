@@ -211,6 +211,73 @@ static void pack_a(const gemm_problem *g, int64_t i0, int64_t mc, int64_t p0,
   }
 }
 
+#if defined(__x86_64__)
+/* Widest window the vectorized packing handles (its lane tables). */
+#define KILN_PACK_MAX_KW 11
+
+/* Which lanes of a panel row one run fills at one tap column, and at
+ * stride 2 which source elements its two loads per half read. */
+typedef struct {
+  __mmask16 lanes[2]; /* panel lanes 0-15, 16-31 */
+  uint32_t source[2]; /* at step 2: even source elements, per half */
+} run_lanes;
+
+/* The lanes of run [start, start + length) whose input, for a window
+ * column starting at input column ix, lies inside the image. */
+static run_lanes make_run_lanes(const b_source *b, int64_t start,
+                                int64_t length, int64_t ix, int64_t step) {
+  int64_t lo = 0, hi = length;
+  if (!b->inside) {
+    lo = ix < 0 ? (-ix + b->sx - 1) / b->sx : 0;
+    hi = ix < b->in_w ? (b->in_w - ix + b->sx - 1) / b->sx : 0;
+    hi = hi > length ? length : hi;
+    lo = lo > hi ? hi : lo;
+  }
+  run_lanes rl = {{0, 0}, {0, 0}};
+  for (int64_t q = start + lo; q < start + hi; ++q) {
+    rl.lanes[q / 16] |= (__mmask16)(1u << (q % 16));
+    if (step == 2)
+      rl.source[q / 16] |= 1u << (2 * (q % 16));
+  }
+  return rl;
+}
+
+/* One row of an image panel (NR columns) on AVX-512, for input columns 1
+ * or 2 apart (`step`): each run is merged into two registers by masked
+ * loads that read only its lanes inside the image (at step 2 from twice as
+ * many elements, whose even ones a permute picks); every other lane stays
+ * zero, and the row is stored whole. from[r] is where lane 0 of the row
+ * would read for run r. */
+__attribute__((target("avx512f"))) static void
+pack_b_row_avx512(float *dst, const float *const *from,
+                  const run_lanes *const *lanes, int64_t runs, int64_t step) {
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14,
+                                        12, 10, 8, 6, 4, 2, 0);
+  __m512 half[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
+  for (int64_t r = 0; r < runs; ++r) {
+    const run_lanes *rl = lanes[r];
+    if (!rl)
+      continue; /* the window row is above or below the image */
+    for (int h = 0; h < 2; ++h) {
+      if (!rl->lanes[h])
+        continue;
+      const float *base = from[r] + 16 * h * step;
+      if (step == 1) {
+        half[h] = _mm512_mask_loadu_ps(half[h], rl->lanes[h], base);
+      } else {
+        __m512 low = _mm512_maskz_loadu_ps((__mmask16)rl->source[h], base);
+        __m512 high = _mm512_maskz_loadu_ps(
+            (__mmask16)(rl->source[h] >> 16), base + 16);
+        half[h] = _mm512_mask_mov_ps(half[h], rl->lanes[h],
+                                     _mm512_permutex2var_ps(low, even, high));
+      }
+    }
+  }
+  _mm512_storeu_ps(dst, half[0]);
+  _mm512_storeu_ps(dst + 16, half[1]);
+}
+#endif
+
 /* pack_b for an image (implicit im2col) with implicit zero padding. A run
  * is a set of columns on one output row at consecutive x, whose input
  * elements are sx apart; each run copies the part of its input row inside
@@ -219,6 +286,10 @@ static void pack_b_image(const gemm_problem *g, int64_t p0, int64_t kc,
                          int64_t j0, int64_t nc, float *out) {
   const b_source *b = &g->b;
   int64_t step = b->sx * b->x_stride; /* input distance between columns */
+#if defined(__x86_64__)
+  int vector_rows = (step == 1 || step == 2) && b->kw <= KILN_PACK_MAX_KW &&
+                    __builtin_cpu_supports("avx512f");
+#endif
   for (int64_t jp = 0; jp < nc; jp += NR) {
     int64_t cols = nc - jp < NR ? nc - jp : NR;
     int64_t iy0[NR], ix0[NR], run_start[NR + 1], run_count = 0;
@@ -238,11 +309,25 @@ static void pack_b_image(const gemm_problem *g, int64_t p0, int64_t kc,
         run_start[run_count++] = j;
     }
     run_start[run_count] = cols;
+#if defined(__x86_64__)
+    /* Each run's lanes at each window column, computed once per panel
+     * rather than per reduction step (the divisions were most of the
+     * packing time). */
+    run_lanes tap_lanes[NR][KILN_PACK_MAX_KW];
+    if (vector_rows)
+      for (int64_t r = 0; r < run_count; ++r)
+        for (int64_t kx = 0; kx < b->kw; ++kx)
+          tap_lanes[r][kx] = make_run_lanes(
+              b, run_start[r], run_start[r + 1] - run_start[r],
+              ix0[run_start[r]] + kx * b->dx, step);
+#endif
     int64_t ch = p0 / (b->kh * b->kw);
     int64_t ky = (p0 / b->kw) % b->kh, kx = p0 % b->kw;
     for (int64_t p = 0; p < kc; ++p) {
       const float *plane = b->base + ch * b->c_stride;
       int64_t oy = ky * b->dy, ox = kx * b->dx;
+      int64_t kx_now = kx;
+      (void)kx_now;
       if (++kx == b->kw) {
         kx = 0;
         if (++ky == b->kh) {
@@ -251,6 +336,23 @@ static void pack_b_image(const gemm_problem *g, int64_t p0, int64_t kc,
         }
       }
       float *dst = out + p * NR;
+#if defined(__x86_64__)
+      if (vector_rows) {
+        const float *from[NR];
+        const run_lanes *lanes[NR];
+        for (int64_t r = 0; r < run_count; ++r) {
+          int64_t start = run_start[r];
+          int64_t iy = iy0[start] + oy;
+          lanes[r] = b->inside || (iy >= 0 && iy < b->in_h)
+                         ? &tap_lanes[r][kx_now]
+                         : NULL;
+          from[r] = plane + iy * b->y_stride +
+                    (ix0[start] + ox) * b->x_stride - start * step;
+        }
+        pack_b_row_avx512(dst, from, lanes, run_count, step);
+        continue;
+      }
+#endif
       for (int64_t r = 0; r < run_count; ++r) {
         int64_t start = run_start[r], length = run_start[r + 1] - start;
         int64_t iy = iy0[start] + oy, ix = ix0[start] + ox;
