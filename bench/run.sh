@@ -41,4 +41,7 @@ if [ "$need_export" = 1 ]; then
 fi
 
 command="bench/run.sh${*:+ $*}"
+# NumPy's OpenBLAS (only used to make inputs) would otherwise keep worker
+# threads that compete with both engines for the two cores.
+export OPENBLAS_NUM_THREADS=1
 exec "$venv/bin/python" "$repo/bench/bench.py" --command "$command" "$@"

@@ -160,6 +160,8 @@ CpuExecutable::compile(mlir::ModuleOp module, llvm::StringRef entry,
         &_mlir_ciface_kiln_mk_conv2d_nchw_f32);
     add("_mlir_ciface_kiln_mk_dwconv2d_nchw_f32",
         &_mlir_ciface_kiln_mk_dwconv2d_nchw_f32);
+    // Loops kiln-parallelize-loops outlined.
+    add("kiln_parallel_range", &kiln_parallel_range);
     return symbols;
   });
   // The JIT generates machine code lazily, on the first lookup: do it here so

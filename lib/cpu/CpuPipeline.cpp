@@ -42,6 +42,10 @@ static constexpr llvm::StringLiteral kBufferStages =
 static constexpr llvm::StringLiteral kMicrokernelStages =
     "kiln-cpu-microkernels,";
 
+/// Large generated loops run on the kernels' thread pool.
+static constexpr llvm::StringLiteral kParallelStages =
+    "kiln-parallelize-loops,";
+
 /// The rest, from linalg on memrefs to the LLVM dialect.
 static constexpr llvm::StringLiteral kLoopStages =
     "func.func(convert-linalg-to-loops),"
@@ -66,7 +70,7 @@ static constexpr llvm::StringLiteral kLoopStages =
 llvm::StringRef kiln::getCpuLoweringPipeline() {
   static const std::string pipeline =
       (llvm::Twine(kTensorStages) + kBufferStages + kMicrokernelStages +
-       kLoopStages)
+       kParallelStages + kLoopStages)
           .str();
   return pipeline;
 }
@@ -86,6 +90,7 @@ kiln::buildCpuLoweringPipeline(OpPassManager &pm,
   pipeline += kBufferStages;
   if (options.microkernels)
     pipeline += kMicrokernelStages;
+  pipeline += kParallelStages;
   pipeline += kLoopStages;
   return parsePassPipeline(pipeline, pm, llvm::errs());
 }

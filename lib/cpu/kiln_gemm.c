@@ -172,6 +172,33 @@ KILN_INTERNAL void kiln_parallel_for(int64_t count, kiln_task_fn fn,
   pthread_mutex_unlock(&pool_lock);
   pthread_mutex_unlock(&pool_submit);
 }
+/* kiln_parallel_range: [0, total) in one contiguous chunk per thread. */
+typedef struct {
+  kiln_range_fn fn;
+  void *context;
+  int64_t total, chunks;
+} range_job;
+
+static void range_chunk(void *job_pointer, int64_t chunk) {
+  const range_job *job = (const range_job *)job_pointer;
+  int64_t begin = job->total * chunk / job->chunks;
+  int64_t end = job->total * (chunk + 1) / job->chunks;
+  if (begin < end)
+    job->fn(job->context, begin, end);
+}
+
+KILN_EXPORT void kiln_parallel_range(int64_t total, kiln_range_fn fn,
+                                     void *context) {
+  int64_t threads = kiln_get_num_threads();
+  if (threads <= 1 || total <= 1 || pool_inside) {
+    if (total > 0)
+      fn(context, 0, total);
+    return;
+  }
+  range_job job = {fn, context, total, threads < total ? threads : total};
+  kiln_parallel_for(job.chunks, range_chunk, &job);
+}
+
 /*===------------------------------------------------------------------===*
  * Matrix product: C += A * B
  *===------------------------------------------------------------------===*/

@@ -261,6 +261,39 @@ def CpuMicrokernelsPass
   ];
 }
 
+def ParallelizeLoopsPass
+    : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
+  let summary = "Run large linalg.generic ops on the kernels' thread pool";
+  let description = [{
+    Runs on bufferized code, after `kiln-cpu-microkernels` and before linalg
+    becomes loops. Each `linalg.generic` directly in a function whose static
+    iteration space has at least `min-elements` points, whose outermost loop
+    is parallel and indexes every output (so that ranges of it write
+    disjoint elements), with memref operands, no `linalg.index` and nothing
+    from outside its body but constants, is outlined into a private
+    function `(!llvm.ptr table, i64 begin, i64 end)` that runs the generic
+    on subviews of its operands over [begin, end) of that loop. In its
+    place, a table of pointers to the operands' memref descriptors is built
+    on the stack (LLVM dialect ops; `builtin.unrealized_conversion_cast`
+    bridges memrefs and descriptors until the conversion to LLVM folds the
+    casts) and `kiln_parallel_range(trips, function, table)` runs one
+    contiguous range per thread of the pool of include/kiln/cpu/
+    kiln_kernels.h (one call on one thread). Each element is computed by
+    the same code as before, in the same order within its range: results do
+    not depend on the thread count.
+  }];
+  let options = [
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"32768",
+           "Parallelize generics with at least this many iterations"> 
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def ApproximateMathPass
     : Pass<"kiln-approximate-math", "::mlir::ModuleOp"> {
   let summary = "Expand f32 exp, expm1, tanh and erf into polynomials";

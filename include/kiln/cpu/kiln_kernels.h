@@ -57,6 +57,13 @@ void kiln_set_default_num_threads(int n);
 void _mlir_ciface_kiln_mk_gemm_f32(kiln_memref2_f32 *a, kiln_memref2_f32 *b,
                                    kiln_memref2_f32 *c);
 
+/* Runs fn(context, begin, end) over [0, total) split into one contiguous
+ * range per thread of the pool (the caller's included), and returns when
+ * all are done; one call fn(context, 0, total) with one thread. Loops that
+ * kiln-parallelize-loops outlined call it. */
+typedef void (*kiln_range_fn)(void *context, int64_t begin, int64_t end);
+void kiln_parallel_range(int64_t total, kiln_range_fn fn, void *context);
+
 /* Constant operands packed ahead of time (kiln-cpu-microkernels does it at
  * compile time for weights): the element counts of the packed forms of an
  * m x k matrix A and a k x n matrix B, and the packing itself from any
