@@ -418,6 +418,37 @@ bool untouchedBetween(Operation *from, Operation *to, Value root) {
   return true;
 }
 
+/// The 1-D bias a linalg.generic broadcasts into `out` (how nn.gemm's bias
+/// is lowered): one input indexed by a single loop, `out` indexed by the
+/// identity, a body yielding the input, and the other loops exactly
+/// `biasDims` (the dimensions the bias is repeated along). Null otherwise.
+Value matchBiasBroadcast(Operation *init, Value out,
+                         ArrayRef<int64_t> biasDims) {
+  auto generic = dyn_cast<linalg::GenericOp>(init);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1 || generic.getDpsInits()[0] != out ||
+      generic.getNumReductionLoops() != 0)
+    return {};
+  Value bias = generic.getDpsInputs()[0];
+  auto biasType = dyn_cast<MemRefType>(bias.getType());
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  if (!biasType || biasType.getRank() != 1 || !maps[1].isIdentity() ||
+      maps[0].getNumResults() != 1)
+    return {};
+  auto dim = dyn_cast<AffineDimExpr>(maps[0].getResult(0));
+  if (!dim)
+    return {};
+  SmallVector<int64_t> repeated;
+  for (int64_t loop = 0, e = generic.getNumLoops(); loop < e; ++loop)
+    if (loop != static_cast<int64_t>(dim.getPosition()))
+      repeated.push_back(loop);
+  Block &body = generic.getRegion().front();
+  if (repeated != biasDims || body.getOperations().size() != 1 ||
+      body.getTerminator()->getOperand(0) != body.getArgument(0))
+    return {};
+  return bias;
+}
+
 /// Makes `value` available before `point` (same block): a static
 /// allocation defined after it, or a reshaping view of one, moves up.
 /// False when `value` is defined after `point` by anything else.
@@ -498,6 +529,8 @@ std::optional<FusableEpilogue> matchEpilogue(Value out, Operation *consumer,
         cast<MemRefType>(broadcast.getInput().getType()).getRank() != 1)
       return std::nullopt;
     epilogue.bias = broadcast.getInput();
+  } else if (Value bias = matchBiasBroadcast(init, out, biasDims)) {
+    epilogue.bias = bias;
   } else if (!isZeroFill(init, out)) {
     return std::nullopt;
   }

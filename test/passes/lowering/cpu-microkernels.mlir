@@ -392,3 +392,51 @@ func.func @gated_epilogues(%x: memref<1x3x6x6xf32>, %y: memref<1x8x4x4xf32>, %z:
   memref.dealloc %out3 : memref<1x8x4x4xf32>
   return
 }
+
+// -----
+
+// Tests that a bias broadcast written as a linalg.generic (nn.gemm's
+// lowering: the bias indexed by the column loop, yielded as is) fuses like
+// linalg.broadcast, and that a generic broadcasting along the wrong
+// dimension (a per-row bias for a per-column kernel) does not.
+// CHECK-LABEL: func.func @generic_bias
+// CHECK-NOT: linalg.generic
+// CHECK: call @kiln_mk_gemm_pb_fused_f32(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}},
+// CHECK: linalg.generic
+// CHECK: call @kiln_mk_gemm_pb_f32(
+memref.global "private" constant @w : memref<16x8xf32> = dense<0.5>
+#a = affine_map<(m, n, k) -> (m, k)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+#col = affine_map<(m, n) -> (n)>
+#row = affine_map<(m, n) -> (m)>
+func.func @generic_bias(%x: memref<4x8xf32>, %bias: memref<16xf32>, %rows: memref<4xf32>,
+                        %y: memref<4x16xf32>, %z: memref<4x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.get_global @w : memref<16x8xf32>
+  %out = memref.alloc() : memref<4x16xf32>
+  linalg.generic {indexing_maps = [#col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<16xf32>) outs(%out : memref<4x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  linalg.matmul indexing_maps = [#a, #bt, #c] ins(%x, %w : memref<4x8xf32>, memref<16x8xf32>) outs(%out : memref<4x16xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<4x16xf32>) outs(%y : memref<4x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %out : memref<4x16xf32>
+  %out2 = memref.alloc() : memref<4x16xf32>
+  linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%rows : memref<4xf32>) outs(%out2 : memref<4x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  linalg.matmul indexing_maps = [#a, #bt, #c] ins(%x, %w : memref<4x8xf32>, memref<16x8xf32>) outs(%out2 : memref<4x16xf32>)
+  memref.copy %out2, %z : memref<4x16xf32> to memref<4x16xf32>
+  memref.dealloc %out2 : memref<4x16xf32>
+  return
+}
