@@ -200,7 +200,105 @@ typedef struct {
   int overwrite, act;
   const float *bias;
   float lo, hi;
+  /* Small planes at stride 1 with "same" padding, on AVX-512: the masks
+   * of dw_flat_plane, shared by every channel (null otherwise). */
+  const struct dw_flat *flat;
 } dwconv_problem;
+
+#if defined(__x86_64__)
+/* Largest plane dw_flat_plane handles, in vectors of sixteen outputs. */
+#define KILN_DW_FLAT_VECTORS 64
+
+/* A depthwise plane of at most 1024 outputs whose input rows are as long as
+ * its output rows (stride 1, "same" padding), walked as one flat array:
+ * the input of output j at a tap lies at j + off[tap]; mask[v][tap] marks
+ * the lanes of vector v (outputs 16v..16v+15) whose input at that tap is
+ * inside the image. The row kernel wastes most lanes on 7- and 14-wide
+ * rows; this one only the last vector's. */
+struct dw_flat {
+  int64_t vectors, taps;
+  int64_t off[49];
+  uint16_t mask[KILN_DW_FLAT_VECTORS][49];
+};
+
+/* Fills `flat` for `d` and returns it, or null when d is not such a
+ * problem. */
+static const struct dw_flat *make_dw_flat(const dwconv_problem *d,
+                                          struct dw_flat *flat) {
+  const kiln_memref4_f32 *in = d->in, *out = d->out;
+  int64_t kh = d->w->sizes[1], kw = d->w->sizes[2];
+  int64_t out_h = out->sizes[2], out_w = out->sizes[3];
+  int64_t in_h = in->sizes[2], in_w = in->sizes[3];
+  int64_t plane = out_h * out_w;
+  if (d->geo.sy != 1 || d->geo.sx != 1 || in_w != out_w || kh * kw > 49 ||
+      plane == 0 || plane > 16 * KILN_DW_FLAT_VECTORS ||
+      in->strides[3] != 1 || in->strides[2] != in_w ||
+      out->strides[3] != 1 || out->strides[2] != out_w ||
+      !__builtin_cpu_supports("avx512f"))
+    return NULL;
+  flat->vectors = (plane + 15) / 16;
+  flat->taps = kh * kw;
+  for (int64_t ky = 0; ky < kh; ++ky)
+    for (int64_t kx = 0; kx < kw; ++kx)
+      flat->off[ky * kw + kx] = (ky * d->geo.dy - d->geo.pad_top) * in_w +
+                                kx * d->geo.dx - d->geo.pad_left;
+  for (int64_t v = 0; v < flat->vectors; ++v)
+    for (int64_t t = 0; t < flat->taps; ++t) {
+      int64_t ky = t / kw, kx = t % kw;
+      uint16_t mask = 0;
+      for (int64_t lane = 0; lane < 16; ++lane) {
+        int64_t j = 16 * v + lane;
+        if (j >= plane)
+          break;
+        int64_t iy = j / out_w + ky * d->geo.dy - d->geo.pad_top;
+        int64_t ix = j % out_w + kx * d->geo.dx - d->geo.pad_left;
+        if (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w)
+          mask |= (uint16_t)(1u << lane);
+      }
+      flat->mask[v][t] = mask;
+    }
+  return flat;
+}
+
+/* One plane as dw_flat describes: four vectors of outputs at a time, each
+ * its own accumulator; bias and activation fused as in
+ * dwconv_plane_avx512. */
+__attribute__((target("avx512f"))) static void
+dw_flat_plane(const struct dw_flat *flat, const float *ip,
+              const float *weights, float *op, int64_t plane, int overwrite,
+              float start, int act, float lo, float hi) {
+  const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+  for (int64_t v0 = 0; v0 < flat->vectors; v0 += 4) {
+    int64_t count = flat->vectors - v0 < 4 ? flat->vectors - v0 : 4;
+    __mmask16 store[4];
+    __m512 acc[4];
+    for (int64_t r = 0; r < 4; ++r) {
+      int64_t first = 16 * (v0 + r);
+      int64_t lanes = r >= count ? 0 : plane - first < 16 ? plane - first : 16;
+      store[r] = (__mmask16)((1u << lanes) - 1);
+      acc[r] = overwrite ? _mm512_set1_ps(start)
+                         : _mm512_maskz_loadu_ps(store[r], op + first);
+    }
+    const float *base = ip + 16 * v0;
+    for (int64_t t = 0; t < flat->taps; ++t) {
+      __m512 wv = _mm512_set1_ps(weights[t]);
+      const float *at = base + flat->off[t];
+      for (int64_t r = 0; r < count; ++r)
+        acc[r] = _mm512_fmadd_ps(
+            wv,
+            _mm512_maskz_loadu_ps((__mmask16)flat->mask[v0 + r][t],
+                                  at + 16 * r),
+            acc[r]);
+    }
+    for (int64_t r = 0; r < count; ++r) {
+      __m512 value = acc[r];
+      if (act)
+        value = activate_avx512(act, vlo, vhi, value);
+      _mm512_mask_storeu_ps(op + 16 * (v0 + r), store[r], value);
+    }
+  }
+}
+#endif
 
 #if defined(__x86_64__)
 /* Bits [lo, hi) of a 32-bit lane mask (empty when hi <= lo). */
@@ -451,6 +549,14 @@ static void dwconv_plane(void *context, int64_t task) {
     for (int64_t ky = 0; ky < kh; ++ky)
       for (int64_t kx = 0; kx < kw; ++kx)
         weights[ky * kw + kx] = wp[ky * w->strides[1] + kx * w->strides[2]];
+    if (d->flat) {
+      dw_flat_plane(
+          d->flat,
+          in->aligned + in->offset + n * in->strides[0] + c * in->strides[1],
+          weights, op, out_h * out_w, d->overwrite,
+          d->overwrite && d->bias ? d->bias[c] : 0.0f, d->act, d->lo, d->hi);
+      return;
+    }
     dw_plane p = {
         in->aligned + in->offset + n * in->strides[0] + c * in->strides[1],
         in->strides[2],
@@ -515,6 +621,10 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_f32(
     int64_t pad_left) {
   dwconv_problem d = make_dwconv(
       in, w, out, (conv_geometry){sy, sx, dy, dx, pad_top, pad_left});
+#if defined(__x86_64__)
+  struct dw_flat flat;
+  d.flat = make_dw_flat(&d, &flat);
+#endif
   kiln_parallel_for(out->sizes[0] * out->sizes[1], dwconv_plane, &d);
 }
 
@@ -530,5 +640,9 @@ KILN_EXPORT void _mlir_ciface_kiln_mk_dwconv2d_nchw_fused_f32(
   d.bias = has_bias ? bias->aligned + bias->offset : NULL;
   d.lo = lo;
   d.hi = hi;
+#if defined(__x86_64__)
+  struct dw_flat flat;
+  d.flat = make_dw_flat(&d, &flat);
+#endif
   kiln_parallel_for(out->sizes[0] * out->sizes[1], dwconv_plane, &d);
 }
