@@ -8,18 +8,12 @@
  *
  *===----------------------------------------------------------------------===*/
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1 /* sched_getaffinity */
-#endif
 #ifndef KILN_KERNELS_EMBEDDED
 #include "kiln_kernels_internal.h"
 #endif
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 /*===------------------------------------------------------------------===*
  * Convolutions
@@ -231,10 +225,9 @@ static const struct dw_flat *make_dw_flat(const dwconv_problem *d,
   int64_t in_h = in->sizes[2], in_w = in->sizes[3];
   int64_t plane = out_h * out_w;
   if (d->geo.sy != 1 || d->geo.sx != 1 || in_w != out_w || kh * kw > 49 ||
-      plane == 0 || plane > 16 * KILN_DW_FLAT_VECTORS ||
-      in->strides[3] != 1 || in->strides[2] != in_w ||
-      out->strides[3] != 1 || out->strides[2] != out_w ||
-      !__builtin_cpu_supports("avx512f"))
+      plane == 0 || plane > 16 * KILN_DW_FLAT_VECTORS || in->strides[3] != 1 ||
+      in->strides[2] != in_w || out->strides[3] != 1 ||
+      out->strides[2] != out_w || !__builtin_cpu_supports("avx512f"))
     return NULL;
   flat->vectors = (plane + 15) / 16;
   flat->taps = kh * kw;
@@ -264,9 +257,9 @@ static const struct dw_flat *make_dw_flat(const dwconv_problem *d,
  * its own accumulator; bias and activation fused as in
  * dwconv_plane_avx512. */
 __attribute__((target("avx512f"))) static void
-dw_flat_plane(const struct dw_flat *flat, const float *ip,
-              const float *weights, float *op, int64_t plane, int overwrite,
-              float start, int act, float lo, float hi) {
+dw_flat_plane(const struct dw_flat *flat, const float *ip, const float *weights,
+              float *op, int64_t plane, int overwrite, float start, int act,
+              float lo, float hi) {
   const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
   for (int64_t v0 = 0; v0 < flat->vectors; v0 += 4) {
     int64_t count = flat->vectors - v0 < 4 ? flat->vectors - v0 : 4;
@@ -284,11 +277,11 @@ dw_flat_plane(const struct dw_flat *flat, const float *ip,
       __m512 wv = _mm512_set1_ps(weights[t]);
       const float *at = base + flat->off[t];
       for (int64_t r = 0; r < count; ++r)
-        acc[r] = _mm512_fmadd_ps(
-            wv,
-            _mm512_maskz_loadu_ps((__mmask16)flat->mask[v0 + r][t],
-                                  at + 16 * r),
-            acc[r]);
+        acc[r] =
+            _mm512_fmadd_ps(wv,
+                            _mm512_maskz_loadu_ps(
+                                (__mmask16)flat->mask[v0 + r][t], at + 16 * r),
+                            acc[r]);
     }
     for (int64_t r = 0; r < count; ++r) {
       __m512 value = acc[r];
@@ -337,8 +330,8 @@ __attribute__((target("avx512f"))) static inline __m512
 dw_inputs(const float *row, int64_t sx, uint32_t valid) {
   if (sx == 1)
     return _mm512_maskz_loadu_ps((__mmask16)valid, row);
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14,
-                                        12, 10, 8, 6, 4, 2, 0);
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12,
+                                        10, 8, 6, 4, 2, 0);
   __m512 a = _mm512_maskz_loadu_ps((__mmask16)valid, row);
   __m512 b = _mm512_maskz_loadu_ps((__mmask16)(valid >> 16), row + 16);
   return _mm512_permutex2var_ps(a, even, b);
@@ -366,7 +359,7 @@ dwconv_plane_avx512(const dw_plane *p) {
       float *o = p->op + y * oys + x;
       __m512 acc[4];
       for (int64_t r = 0; r < 4; ++r)
-        acc[r] = r >= rows       ? _mm512_setzero_ps()
+        acc[r] = r >= rows      ? _mm512_setzero_ps()
                  : p->overwrite ? _mm512_set1_ps(p->start)
                                 : _mm512_maskz_loadu_ps(mask, o + r * oys);
       for (int64_t ky = 0; ky < kh; ++ky) {
@@ -378,12 +371,12 @@ dwconv_plane_avx512(const dw_plane *p) {
             __m512 wv = _mm512_set1_ps(p->weights[ky * kw + kx]);
             const float *t = row + kx;
             acc[0] = _mm512_fmadd_ps(wv, dw_inputs(t, sx, valid[kx]), acc[0]);
-            acc[1] = _mm512_fmadd_ps(wv, dw_inputs(t + step, sx, valid[kx]),
-                                     acc[1]);
-            acc[2] = _mm512_fmadd_ps(
-                wv, dw_inputs(t + 2 * step, sx, valid[kx]), acc[2]);
-            acc[3] = _mm512_fmadd_ps(
-                wv, dw_inputs(t + 3 * step, sx, valid[kx]), acc[3]);
+            acc[1] =
+                _mm512_fmadd_ps(wv, dw_inputs(t + step, sx, valid[kx]), acc[1]);
+            acc[2] = _mm512_fmadd_ps(wv, dw_inputs(t + 2 * step, sx, valid[kx]),
+                                     acc[2]);
+            acc[3] = _mm512_fmadd_ps(wv, dw_inputs(t + 3 * step, sx, valid[kx]),
+                                     acc[3]);
           }
           continue;
         }
@@ -557,28 +550,28 @@ static void dwconv_plane(void *context, int64_t task) {
           d->overwrite && d->bias ? d->bias[c] : 0.0f, d->act, d->lo, d->hi);
       return;
     }
-    dw_plane p = {
-        in->aligned + in->offset + n * in->strides[0] + c * in->strides[1],
-        in->strides[2],
-        in->sizes[2],
-        in->sizes[3],
-        d->geo.pad_top,
-        d->geo.pad_left,
-        weights,
-        kh,
-        kw,
-        d->geo.sy,
-        d->geo.sx,
-        d->geo.dy,
-        op,
-        oys,
-        out_h,
-        out_w,
-        d->overwrite,
-        d->act,
-        d->overwrite && d->bias ? d->bias[c] : 0.0f,
-        d->lo,
-        d->hi};
+    dw_plane p = {in->aligned + in->offset + n * in->strides[0] +
+                      c * in->strides[1],
+                  in->strides[2],
+                  in->sizes[2],
+                  in->sizes[3],
+                  d->geo.pad_top,
+                  d->geo.pad_left,
+                  weights,
+                  kh,
+                  kw,
+                  d->geo.sy,
+                  d->geo.sx,
+                  d->geo.dy,
+                  op,
+                  oys,
+                  out_h,
+                  out_w,
+                  d->overwrite,
+                  d->act,
+                  d->overwrite && d->bias ? d->bias[c] : 0.0f,
+                  d->lo,
+                  d->hi};
     dwconv_plane_avx512(&p);
     return;
   }

@@ -23,9 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 /*===------------------------------------------------------------------===*
  * One pool of threads per process
@@ -278,8 +275,8 @@ static run_lanes make_run_lanes(const b_source *b, int64_t start,
 __attribute__((target("avx512f"))) static void
 pack_b_row_avx512(float *dst, const float *const *from,
                   const run_lanes *const *lanes, int64_t runs, int64_t step) {
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14,
-                                        12, 10, 8, 6, 4, 2, 0);
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12,
+                                        10, 8, 6, 4, 2, 0);
   __m512 half[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
   for (int64_t r = 0; r < runs; ++r) {
     const run_lanes *rl = lanes[r];
@@ -293,8 +290,8 @@ pack_b_row_avx512(float *dst, const float *const *from,
         half[h] = _mm512_mask_loadu_ps(half[h], rl->lanes[h], base);
       } else {
         __m512 low = _mm512_maskz_loadu_ps((__mmask16)rl->source[h], base);
-        __m512 high = _mm512_maskz_loadu_ps(
-            (__mmask16)(rl->source[h] >> 16), base + 16);
+        __m512 high =
+            _mm512_maskz_loadu_ps((__mmask16)(rl->source[h] >> 16), base + 16);
         half[h] = _mm512_mask_mov_ps(half[h], rl->lanes[h],
                                      _mm512_permutex2var_ps(low, even, high));
       }
@@ -304,6 +301,18 @@ pack_b_row_avx512(float *dst, const float *const *from,
   _mm512_storeu_ps(dst + 16, half[1]);
 }
 #endif
+
+/* Steps (channel, ky, kx) to the next reduction index of an image. */
+static inline void next_tap(const b_source *b, int64_t *ch, int64_t *ky,
+                            int64_t *kx) {
+  if (++*kx == b->kw) {
+    *kx = 0;
+    if (++*ky == b->kh) {
+      *ky = 0;
+      ++*ch;
+    }
+  }
+}
 
 /* pack_b for an image (implicit im2col) with implicit zero padding. A run
  * is a set of columns on one output row at consecutive x, whose input
@@ -344,24 +353,15 @@ static void pack_b_image(const gemm_problem *g, int64_t p0, int64_t kc,
     if (vector_rows)
       for (int64_t r = 0; r < run_count; ++r)
         for (int64_t kx = 0; kx < b->kw; ++kx)
-          tap_lanes[r][kx] = make_run_lanes(
-              b, run_start[r], run_start[r + 1] - run_start[r],
-              ix0[run_start[r]] + kx * b->dx, step);
+          tap_lanes[r][kx] =
+              make_run_lanes(b, run_start[r], run_start[r + 1] - run_start[r],
+                             ix0[run_start[r]] + kx * b->dx, step);
 #endif
     int64_t ch = p0 / (b->kh * b->kw);
     int64_t ky = (p0 / b->kw) % b->kh, kx = p0 % b->kw;
-    for (int64_t p = 0; p < kc; ++p) {
+    for (int64_t p = 0; p < kc; ++p, next_tap(b, &ch, &ky, &kx)) {
       const float *plane = b->base + ch * b->c_stride;
       int64_t oy = ky * b->dy, ox = kx * b->dx;
-      int64_t kx_now = kx;
-      (void)kx_now;
-      if (++kx == b->kw) {
-        kx = 0;
-        if (++ky == b->kh) {
-          ky = 0;
-          ++ch;
-        }
-      }
       float *dst = out + p * NR;
 #if defined(__x86_64__)
       if (vector_rows) {
@@ -370,11 +370,10 @@ static void pack_b_image(const gemm_problem *g, int64_t p0, int64_t kc,
         for (int64_t r = 0; r < run_count; ++r) {
           int64_t start = run_start[r];
           int64_t iy = iy0[start] + oy;
-          lanes[r] = b->inside || (iy >= 0 && iy < b->in_h)
-                         ? &tap_lanes[r][kx_now]
-                         : NULL;
-          from[r] = plane + iy * b->y_stride +
-                    (ix0[start] + ox) * b->x_stride - start * step;
+          lanes[r] =
+              b->inside || (iy >= 0 && iy < b->in_h) ? &tap_lanes[r][kx] : NULL;
+          from[r] = plane + iy * b->y_stride + (ix0[start] + ox) * b->x_stride -
+                    start * step;
         }
         pack_b_row_avx512(dst, from, lanes, run_count, step);
         continue;
@@ -536,7 +535,8 @@ activate_span_avx512(float *values, int64_t count, int act, float lo,
     __mmask16 mask = (__mmask16)((1u << (count - i)) - 1);
     _mm512_mask_storeu_ps(
         values + i, mask,
-        activate_avx512(act, vlo, vhi, _mm512_maskz_loadu_ps(mask, values + i)));
+        activate_avx512(act, vlo, vhi,
+                        _mm512_maskz_loadu_ps(mask, values + i)));
   }
 }
 #endif
@@ -556,6 +556,27 @@ KILN_INTERNAL void kiln_activate_span(float *values, int64_t count, int act,
 }
 
 #if defined(__x86_64__)
+/* The reduction of the AVX-512 micro-kernel: acc += A panel * B rows, B's
+ * two halves loaded under m0, m1. Inlined with constant all-ones masks the
+ * loads are plain. */
+__attribute__((target("avx512f,fma"), always_inline)) static inline void
+accumulate_avx512(__m512 acc[MR][2], int64_t kc, const float *restrict a,
+                  const float *restrict b, int64_t b_rs, __mmask16 m0,
+                  __mmask16 m1) {
+  for (int64_t p = 0; p < kc; ++p) {
+    __m512 b0 = _mm512_maskz_loadu_ps(m0, b),
+           b1 = _mm512_maskz_loadu_ps(m1, b + 16);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      __m512 ai = _mm512_set1_ps(a[i]);
+      acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+    }
+    a += MR;
+    b += b_rs;
+  }
+}
+
 /* The AVX-512 micro-kernel: MR x 32 of C in 2*MR zmm registers; per step
  * of the reduction, two loads of B and MR broadcasts of A feed 2*MR FMAs. */
 __attribute__((target("avx512f,fma"))) static void
@@ -568,8 +589,7 @@ micro_kernel_avx512(const tile_epilogue *e, int64_t kc, const float *restrict a,
     acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   /* Masked loads read only the real columns of B read in place (a packed
    * panel is zero past them: the same sums). */
-  __mmask16 m0 =
-      cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+  __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
   __mmask16 m1 = cols >= 32   ? (__mmask16)0xFFFF
                  : cols <= 16 ? (__mmask16)0
                               : (__mmask16)((1u << (cols - 16)) - 1);
@@ -577,32 +597,11 @@ micro_kernel_avx512(const tile_epilogue *e, int64_t kc, const float *restrict a,
    * loop costs 5-10% on a 17-column edge, ResNet-18's 7x7 layers). B read
    * in place has its own row stride (a 1x1 convolution's channel stride;
    * equal to NR only for 32-pixel images, which fill whole panels). */
-  if (cols == NR || b_rs == NR) {
-    for (int64_t p = 0; p < kc; ++p) {
-      __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-#pragma GCC unroll 16
-      for (int i = 0; i < MR; ++i) {
-        __m512 ai = _mm512_set1_ps(a[i]);
-        acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-        acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
-      }
-      a += MR;
-      b += b_rs;
-    }
-  } else {
-    for (int64_t p = 0; p < kc; ++p) {
-      __m512 b0 = _mm512_maskz_loadu_ps(m0, b),
-             b1 = _mm512_maskz_loadu_ps(m1, b + 16);
-#pragma GCC unroll 16
-      for (int i = 0; i < MR; ++i) {
-        __m512 ai = _mm512_set1_ps(a[i]);
-        acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-        acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
-      }
-      a += MR;
-      b += b_rs;
-    }
-  }
+  if (cols == NR || b_rs == NR)
+    accumulate_avx512(acc, kc, a, b, b_rs, (__mmask16)0xFFFF,
+                      (__mmask16)0xFFFF);
+  else
+    accumulate_avx512(acc, kc, a, b, b_rs, m0, m1);
   if (c_cs == 1) {
     __m512 col0 = _mm512_setzero_ps(), col1 = _mm512_setzero_ps();
     if (e->col_bias) {
